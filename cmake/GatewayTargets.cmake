@@ -1,0 +1,23 @@
+# Helpers shared by every folder.
+
+# Warnings as errors on the project's own code only (generated code is compiled without).
+function(gateway_strict_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror)
+endfunction()
+
+# gateway_add_test(<file.cpp> LABEL <unit|integration|e2e> LIBS <targets...>)
+# One test executable per file; the test is named after the file and labelled for ctest -L.
+function(gateway_add_test source)
+  cmake_parse_arguments(ARG "" "LABEL;TIMEOUT" "LIBS" ${ARGN})
+  get_filename_component(name ${source} NAME_WE)
+  set(target "${ARG_LABEL}_${name}")
+  add_executable(${target} ${source})
+  target_link_libraries(${target} PRIVATE ${ARG_LIBS} Boost::unit_test_framework)
+  target_compile_definitions(${target} PRIVATE BOOST_TEST_DYN_LINK)
+  gateway_strict_warnings(${target})
+  add_test(NAME ${target} COMMAND ${target} --log_level=test_suite)
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  set_tests_properties(${target} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT})
+endfunction()

@@ -1,0 +1,149 @@
+#include "gateway_config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace gateway::config {
+namespace {
+
+using Setter = std::function<bool(GatewayConfig&, const std::string&)>;
+
+bool parseInt(const std::string& text, long& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end;
+}
+
+
+template <typename Member>
+Setter number(Member member) {
+  return [member](GatewayConfig& c, const std::string& v) {
+    long n = 0;
+    if (!parseInt(v, n) || n < 0) return false;
+    member(c) = static_cast<std::remove_reference_t<decltype(member(c))>>(n);
+    return true;
+  };
+}
+
+template <typename Member>
+Setter text(Member member) {
+  return [member](GatewayConfig& c, const std::string& v) {
+    member(c) = v;
+    return true;
+  };
+}
+
+const std::map<std::string, Setter>& keys() {
+  static const std::map<std::string, Setter> table = {
+      {"listen.host", text([](GatewayConfig& c) -> auto& { return c.server.host; })},
+      {"listen.port", number([](GatewayConfig& c) -> auto& { return c.server.port; })},
+      {"listen.ready_file", text([](GatewayConfig& c) -> auto& { return c.server.ready_file; })},
+      {"listen.backlog", number([](GatewayConfig& c) -> auto& { return c.server.backlog; })},
+      {"public_base_url", text([](GatewayConfig& c) -> auto& { return c.server.public_base_url; })},
+      {"workers", number([](GatewayConfig& c) -> auto& { return c.server.workers; })},
+      {"tls.certificate", text([](GatewayConfig& c) -> auto& { return c.tls.certificate; })},
+      {"tls.key", text([](GatewayConfig& c) -> auto& { return c.tls.key; })},
+      {"tls.client_ca", text([](GatewayConfig& c) -> auto& { return c.tls.client_ca; })},
+      {"tls.crl", text([](GatewayConfig& c) -> auto& { return c.tls.crl; })},
+      {"limits.max_message_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_message_bytes; })},
+      {"limits.max_depth", number([](GatewayConfig& c) -> auto& { return c.limits.max_depth; })},
+      {"limits.max_elements", number([](GatewayConfig& c) -> auto& { return c.limits.max_elements; })},
+      {"limits.recv_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.limits.recv_timeout_seconds; })},
+      {"limits.send_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.limits.send_timeout_seconds; })},
+      {"limits.keep_alive_max_requests",
+       number([](GatewayConfig& c) -> auto& { return c.limits.keep_alive_max_requests; })},
+      {"limits.idle_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.limits.idle_timeout_seconds; })},
+      {"limits.max_forms", number([](GatewayConfig& c) -> auto& { return c.limits.max_forms; })},
+      {"limits.max_attachments", number([](GatewayConfig& c) -> auto& { return c.limits.max_attachments; })},
+      {"limits.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_attachment_bytes; })},
+      {"limits.max_form_data_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_form_data_bytes; })},
+      {"db.host", text([](GatewayConfig& c) -> auto& { return c.database.host; })},
+      {"db.port", number([](GatewayConfig& c) -> auto& { return c.database.port; })},
+      {"db.socket", text([](GatewayConfig& c) -> auto& { return c.database.unix_socket; })},
+      {"db.user", text([](GatewayConfig& c) -> auto& { return c.database.user; })},
+      {"db.password", text([](GatewayConfig& c) -> auto& { return c.database.password; })},
+      {"db.name", text([](GatewayConfig& c) -> auto& { return c.database.database; })},
+      {"db.connect_timeout_seconds",
+       number([](GatewayConfig& c) -> auto& { return c.database.connect_timeout_seconds; })},
+      {"db.lock_retry_attempts", number([](GatewayConfig& c) -> auto& { return c.database.lock_retry_attempts; })},
+      {"storage.root", text([](GatewayConfig& c) -> auto& { return c.storage_root; })},
+      {"wsdl.dir", text([](GatewayConfig& c) -> auto& { return c.wsdl_dir; })},
+      {"migrations.dir", text([](GatewayConfig& c) -> auto& { return c.migrations_dir; })},
+      {"log.level", text([](GatewayConfig& c) -> auto& { return c.log_level; })},
+      {"auth.credential_cache_seconds", number([](GatewayConfig& c) -> auto& { return c.credential_cache_seconds; })},
+  };
+  return table;
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+std::string envName(const std::string& key) {
+  std::string name = "GATEWAY_";
+  for (char ch : key) name += ch == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return name;
+}
+
+Status apply(GatewayConfig& config, const std::string& key, const std::string& value, const std::string& where) {
+  auto it = keys().find(key);
+  if (it == keys().end()) return Status::InvalidArgument(where + ": unknown key '" + key + "'");
+  if (!it->second(config, value)) return Status::InvalidArgument(where + ": bad value for '" + key + "'");
+  return Status::Ok();
+}
+
+std::map<std::string, std::string> processEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string::npos && entry.rfind("GATEWAY_", 0) == 0) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+}  // namespace
+
+Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::string, std::string>& environment) {
+  GatewayConfig config;
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) return Status::InvalidArgument("cannot read config file " + path);
+    std::string line;
+    int number = 0;
+    while (std::getline(in, line)) {
+      ++number;
+      auto hash = line.find('#');
+      if (hash != std::string::npos) line.erase(hash);
+      line = trim(line);
+      if (line.empty()) continue;
+      auto eq = line.find('=');
+      if (eq == std::string::npos) return Status::InvalidArgument(path + ":" + std::to_string(number) + ": expected key = value");
+      Status s = apply(config, trim(line.substr(0, eq)), trim(line.substr(eq + 1)), path + ":" + std::to_string(number));
+      if (!s.ok()) return s;
+    }
+  }
+  for (const auto& [key, setter] : keys()) {
+    auto it = environment.find(envName(key));
+    if (it == environment.end()) continue;
+    Status s = apply(config, key, it->second, it->first);
+    if (!s.ok()) return s;
+  }
+  if (config.server.public_base_url.empty()) {
+    config.server.public_base_url = "https://" + config.server.host + ":" + std::to_string(config.server.port);
+  }
+  return config;
+}
+
+Result<GatewayConfig> loadConfig(const std::string& path) { return loadConfig(path, processEnvironment()); }
+
+}  // namespace gateway::config

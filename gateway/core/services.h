@@ -1,0 +1,47 @@
+#pragma once
+// The core as one object: every use case the SOAP adapters call, wired to persistence and auth.
+// Thread-safe: all members may be used from any worker concurrently.
+
+#include <memory>
+
+#include "auth/credential_verifier.h"
+#include "persistence/database.h"
+#include "persistence/file_store.h"
+
+namespace gateway::core {
+
+struct CoreLimits {
+  int max_forms = 50;
+  int max_attachments = 100;
+  long max_attachment_bytes = 8L * 1024 * 1024;
+  int max_form_data_bytes = 4 * 1024 * 1024;
+  int max_queue_items = 500;      // GetDownloadQueueItems page size (contract: 500)
+  int max_receipt_list = 1000;
+  int max_shipment_status = 500;
+};
+
+class SubmissionService;
+class ReceiptService;
+class ArchiveService;
+
+class Services {
+ public:
+  Services(persistence::Database& database, persistence::FileStore& files, auth::CredentialVerifier& verifier,
+           CoreLimits limits);
+  ~Services();
+
+  SubmissionService& submissions();
+  ReceiptService& receipts();
+  ArchiveService& archive();
+  auth::CredentialVerifier& verifier();
+  persistence::Database& database();
+
+ private:
+  persistence::Database& database_;
+  auth::CredentialVerifier& verifier_;
+  std::unique_ptr<SubmissionService> submissions_;
+  std::unique_ptr<ReceiptService> receipts_;
+  std::unique_ptr<ArchiveService> archive_;
+};
+
+}  // namespace gateway::core

@@ -1,0 +1,38 @@
+#pragma once
+// What the server needs of one SOAP service: where it lives, which WSDL it serves, and how to
+// dispatch a request on a worker's gSOAP context. gSOAP types stay out of this header.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+struct soap;
+
+namespace gateway::core {
+class Services;
+}
+
+namespace gateway::services {
+
+// A service bound to one worker's context. Not thread-safe: one per worker.
+class BoundEndpoint {
+ public:
+  virtual ~BoundEndpoint() = default;
+  // Serves the request whose HTTP headers the server has read (soap_begin_serve succeeded):
+  // parses the body, calls the operation, sends the response or a fault. Returns SOAP_OK or the
+  // gSOAP error code after the fault was sent.
+  virtual int dispatch() = 0;
+};
+
+class Endpoint {
+ public:
+  virtual ~Endpoint() = default;
+  virtual const std::string& path() const = 0;       // e.g. "/ArchiveExternal/DownloadQueueExternalBasic.svc"
+  virtual const std::string& wsdlFile() const = 0;   // file name in the WSDL folder, served at ?wsdl
+  virtual std::unique_ptr<BoundEndpoint> bind(struct soap* worker_context) = 0;
+};
+
+// Every service the gateway serves, wired to the core. `core` must outlive the endpoints.
+std::vector<std::unique_ptr<Endpoint>> makeEndpoints(core::Services& core);
+
+}  // namespace gateway::services

@@ -1,0 +1,25 @@
+#pragma once
+// The one place where failures become SOAP Faults. Every fault carries the contract's detail
+// {http://www.altinn.no/services/common/fault/2009/10}AltinnFault with a fresh ErrorGuid, and the
+// ErrorGuid is logged together with the cause so an operator can find it.
+
+#include <string>
+
+#include "common/status.h"
+
+struct soap;
+
+namespace gateway::services {
+
+// Sets soap->fault from `status` (client fault for caller errors, server fault otherwise) and
+// returns SOAP_FAULT. `operation` and the request id appear in the log line, not in the fault.
+int toSoapFault(struct soap* soap, const Status& status, const char* operation);
+
+// Turns a gSOAP engine error already in soap->error (malformed XML, unknown operation, limits
+// exceeded, ...) into an AltinnFault with ErrorID 0 and a clear text, and returns SOAP_FAULT.
+int engineErrorToSoapFault(struct soap* soap);
+
+// The Status a gSOAP engine error stands for (exposed for the table-driven test).
+Status statusForEngineError(int soap_error);
+
+}  // namespace gateway::services

@@ -1,0 +1,46 @@
+#pragma once
+// Entry point of the MariaDB-backed persistence: connection settings, migrations, repositories.
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "persistence/file_store.h"
+#include "persistence/repositories.h"
+
+namespace gateway::persistence {
+
+struct DatabaseConfig {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string unix_socket;   // preferred when set
+  std::string user = "gateway";
+  std::string password;
+  std::string database = "gateway";
+  int connect_timeout_seconds = 5;
+  int lock_retry_attempts = 5;   // retries of deadlock / lock-wait timeout per transaction
+};
+
+// Owns the driver and hands out repositories bound to it. Each calling thread gets its own
+// connection on first use (validated before each transaction, reconnected when lost).
+class Database {
+ public:
+  virtual ~Database() = default;
+  static Result<std::unique_ptr<Database>> connect(const DatabaseConfig& config);
+
+  // Applies every migration in `migrations_dir` (files NNN_name.sql) newer than the recorded version,
+  // each in order, recording it in schema_migrations. Idempotent.
+  virtual Status migrate(const std::string& migrations_dir) = 0;
+  virtual Status ping() = 0;  // for /health
+
+  virtual SystemRepository& systems() = 0;
+  virtual ServiceRepository& services() = 0;
+  virtual SubmissionRepository& submissions() = 0;
+  virtual ReceiptRepository& receipts() = 0;
+  virtual ProvisioningRepository& provisioning() = 0;
+};
+
+// Local-disk FileStore rooted at `root` (created if missing).
+Result<std::unique_ptr<FileStore>> openLocalFileStore(const std::string& root);
+
+}  // namespace gateway::persistence

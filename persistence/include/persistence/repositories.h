@@ -1,0 +1,128 @@
+#pragma once
+// Repository interfaces used by the core. Contract for every implementation:
+// - Each method is one database transaction: it either commits entirely or leaves nothing behind.
+//   Deadlocks and lock-wait timeouts are retried inside the method.
+// - Methods are safe to call concurrently from many threads (implementations keep one connection
+//   per thread, validated and reconnected as needed).
+// - Failures: kUnavailable when the database cannot be reached, kAlreadyExists on a uniqueness
+//   rule, kNotFound when the row does not exist *for the given scope*, kInternal otherwise.
+//   Messages never contain row contents.
+// Scoping arguments (owner_id / system_id) are filters applied in SQL, so rows of other parties
+// are never read into memory.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "persistence/records.h"
+
+namespace gateway::persistence {
+
+class SystemRepository {
+ public:
+  virtual ~SystemRepository() = default;
+  virtual Result<std::optional<SystemRecord>> findByUsername(const std::string& username) = 0;
+  // True when the end-user system may submit for / act on behalf of the reportee.
+  virtual Result<bool> mayActFor(Id system_id, const std::string& reportee) = 0;
+};
+
+class ServiceRepository {
+ public:
+  virtual ~ServiceRepository() = default;
+  virtual Result<std::optional<ServiceRecord>> find(const std::string& code, int edition) = 0;
+};
+
+class SubmissionRepository {
+ public:
+  virtual ~SubmissionRepository() = default;
+  // Stores the submission, its forms and attachment rows, its receipt (type FormTask, status OK,
+  // references ArchiveReference + EndUserSystemReference + ExternalShipmentReference when given),
+  // a download-queue item for the owner and a NotSent shipment-status entry, in one transaction.
+  // kAlreadyExists when (system_id, end_user_system_reference) was stored before (non-empty ref).
+  virtual Result<SubmissionCreated> create(const NewSubmission& submission) = 0;
+  // The receipt stored for an earlier submission with this end-user reference, if any.
+  virtual Result<std::optional<ReceiptRecord>> findReceiptByEndUserReference(
+      Id system_id, const std::string& end_user_system_reference) = 0;
+
+  // Queue items of one owner not yet purged, oldest first, at most `limit`.
+  virtual Result<std::vector<QueueItem>> listQueue(Id owner_id, const std::optional<std::string>& service_code,
+                                                   int limit) = 0;
+  // kNotFound unless the item exists, belongs to owner_id and is not purged.
+  virtual Status purgeQueueItem(Id owner_id, const std::string& archive_reference) = 0;
+
+  // The archived submission when it belongs to owner_id; kNotFound otherwise.
+  virtual Result<ArchivedSubmission> getByArchiveReference(Id owner_id, const std::string& archive_reference) = 0;
+  virtual Result<ArchivedSubmission> getById(Id owner_id, Id submission_id) = 0;
+
+  virtual Status appendShipmentStatus(Id owner_id, const std::string& archive_reference, ShipmentStatus status,
+                                      const std::string& description) = 0;
+  struct ShipmentQuery {
+    std::optional<std::string> archive_reference;
+    std::optional<std::string> service_code;
+    std::optional<int> service_edition;
+    std::optional<std::time_t> from, to;
+  };
+  // At most `limit` results; `limit_reached` tells whether more matched.
+  struct ShipmentPage {
+    std::vector<ArchiveShipmentStatus> items;
+    bool limit_reached = false;
+  };
+  virtual Result<ShipmentPage> shipmentStatus(Id owner_id, const ShipmentQuery& query, int limit) = 0;
+};
+
+// Who is asking: a receipt is visible to its owner (service owner) and to its system (end-user system).
+struct ReceiptScope {
+  std::optional<Id> owner_id;
+  std::optional<Id> system_id;
+};
+
+class ReceiptRepository {
+ public:
+  virtual ~ReceiptRepository() = default;
+  // kNotFound when it does not exist or is outside scope. Includes references and sub-receipts.
+  virtual Result<ReceiptRecord> get(const ReceiptScope& scope, Id receipt_id) = 0;
+  // Main receipts in scope that carry all the given references.
+  virtual Result<std::vector<ReceiptRecord>> findByReferences(const ReceiptScope& scope,
+                                                              const std::vector<ReceiptReference>& refs,
+                                                              int limit) = 0;
+  // Receipts of `type` in scope last changed within [from, to], newest first, at most limit.
+  virtual Result<std::vector<ReceiptRecord>> list(const ReceiptScope& scope, const std::string& type,
+                                                  std::optional<std::time_t> from, std::optional<std::time_t> to,
+                                                  int limit) = 0;
+  // Creates a receipt (and its sub-receipts) owned by scope. Returns it as stored.
+  virtual Result<ReceiptRecord> create(const ReceiptScope& scope, const ReceiptRecord& receipt) = 0;
+
+  struct Update {
+    std::optional<Id> receipt_id;
+    std::optional<std::string> archive_reference;  // alternative key: the receipt carrying this reference
+    ReceiptStatus status = ReceiptStatus::kNotSet;
+    std::string text;
+    std::vector<ReceiptReference> add_references;
+    std::vector<Update> sub_receipts;  // existing id -> update; no id -> new sub-receipt
+  };
+  // Moves the old text to the top of history, sets status/text, adds references, applies
+  // sub-receipt updates; all or nothing. kNotFound when the receipt is outside scope.
+  virtual Result<ReceiptRecord> update(const ReceiptScope& scope, const Update& update) = 0;
+};
+
+// Operator provisioning (admin CLI). Each call is one transaction.
+class ProvisioningRepository {
+ public:
+  virtual ~ProvisioningRepository() = default;
+  virtual Result<ServiceOwnerRecord> addServiceOwner(const ServiceOwnerRecord& owner) = 0;  // kAlreadyExists on code/org
+  virtual Result<std::vector<ServiceOwnerRecord>> listServiceOwners() = 0;
+  // For kServiceOwner, owner_code names an existing owner whose org number must equal org_number.
+  virtual Result<SystemRecord> addSystem(const SystemRecord& system) = 0;
+  virtual Status setSystemPassword(const std::string& username, const std::string& password_hash) = 0;  // bumps version
+  virtual Status setSystemActive(const std::string& username, bool active) = 0;
+  virtual Result<std::vector<SystemRecord>> listSystems() = 0;
+  // service.owner_code names the owner; formats replace any earlier list.
+  virtual Result<ServiceRecord> addService(const ServiceRecord& service) = 0;
+  virtual Result<std::vector<ServiceRecord>> listServices() = 0;
+  virtual Status grantReportee(const std::string& system_username, const std::string& reportee) = 0;
+  virtual Status revokeReportee(const std::string& system_username, const std::string& reportee) = 0;
+  virtual Result<std::vector<std::string>> listReportees(const std::string& system_username) = 0;
+};
+
+}  // namespace gateway::persistence
