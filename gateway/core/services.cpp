@@ -1,0 +1,25 @@
+#include "core/services.h"
+
+#include "core/archive_service.h"
+#include "core/receipt_service.h"
+#include "core/submission_service.h"
+
+namespace gateway::core {
+
+Services::Services(persistence::Database& database, persistence::FileStore& files, auth::CredentialVerifier& verifier,
+                   CoreLimits limits)
+    : database_(database),
+      verifier_(verifier),
+      submissions_(std::make_unique<SubmissionService>(database, files, limits)),
+      receipts_(std::make_unique<ReceiptService>(database, limits)),
+      archive_(std::make_unique<ArchiveService>(database, files, limits)) {}
+
+Services::~Services() = default;
+
+SubmissionService& Services::submissions() { return *submissions_; }
+ReceiptService& Services::receipts() { return *receipts_; }
+ArchiveService& Services::archive() { return *archive_; }
+auth::CredentialVerifier& Services::verifier() { return verifier_; }
+persistence::Database& Services::database() { return database_; }
+
+}  // namespace gateway::core

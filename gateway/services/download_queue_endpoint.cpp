@@ -1,0 +1,69 @@
+// DownloadQueue (Basic): service owners list, fetch and purge completed submissions.
+#include "core/archive_service.h"
+#include "services/archive_mapping.h"
+#include "services/bound_service.h"
+#include "services/endpoint_factories.h"
+#include "services/soap_values.h"
+#include "soapBasicHttpBinding_USCOREIDownloadQueueExternalBasicService.h"
+
+namespace gateway::services {
+namespace {
+
+using Generated = BasicHttpBinding_USCOREIDownloadQueueExternalBasicService;
+
+class DownloadQueue final : public BoundService<Generated> {
+ public:
+  using BoundService::BoundService;
+
+  int Test(_altinn__Test*, _altinn__TestResponse&) override { return SOAP_OK; }
+
+  int GetDownloadQueueItems(_dq__GetDownloadQueueItems* req, _dq__GetDownloadQueueItemsResponse& resp) override {
+    static const char* kOp = "GetDownloadQueueItems";
+    auto owner = authenticate(req->systemUserName, req->systemPassword, core::RequiredRole::kServiceOwner);
+    if (!owner.ok()) return fault(owner.status(), kOp);
+    auto items = core_.archive().queue(owner.value(), optionalOf(req->serviceCode));
+    if (!items.ok()) return fault(items.status(), kOp);
+    resp.GetDownloadQueueItemsResult = soap_new_dqs__DownloadQueueItemBEList(soap);
+    for (const auto& item : items.value()) {
+      resp.GetDownloadQueueItemsResult->DownloadQueueItemBE.push_back(toQueueItem(soap, item));
+    }
+    return SOAP_OK;
+  }
+
+  int GetArchivedFormTaskBasicDQ(_dq__GetArchivedFormTaskBasicDQ* req,
+                                 _dq__GetArchivedFormTaskBasicDQResponse& resp) override {
+    static const char* kOp = "GetArchivedFormTaskBasicDQ";
+    auto owner = authenticate(req->systemUserName, req->systemPassword, core::RequiredRole::kServiceOwner);
+    if (!owner.ok()) return fault(owner.status(), kOp);
+    auto task = core_.archive().fetchByArchiveReference(owner.value(), textOf(req->archiveReference));
+    if (!task.ok()) return fault(task.status(), kOp);
+    resp.GetArchivedFormTaskBasicDQResult = toArchivedFormTaskDQ(soap, task.value());
+    return SOAP_OK;
+  }
+
+  int PurgeItem(_dq__PurgeItem* req, _dq__PurgeItemResponse& resp) override {
+    static const char* kOp = "PurgeItem";
+    auto owner = authenticate(req->systemUserName, req->systemPassword, core::RequiredRole::kServiceOwner);
+    if (!owner.ok()) return fault(owner.status(), kOp);
+    Status purged = core_.archive().purge(owner.value(), textOf(req->archiveReference));
+    if (!purged.ok()) return fault(purged, kOp);
+    resp.PurgeItemResult = soapString(soap, "OK");
+    return SOAP_OK;
+  }
+
+  int GetFormSetPdfBasic(_dq__GetFormSetPdfBasic* req, _dq__GetFormSetPdfBasicResponse&) override {
+    static const char* kOp = "GetFormSetPdfBasic";
+    auto owner = authenticate(&req->systemName, &req->systemPassword, core::RequiredRole::kServiceOwner);
+    if (!owner.ok()) return fault(owner.status(), kOp);
+    return fault(Status::Unavailable("GetFormSetPdfBasic is not available in this version of the gateway"), kOp);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Endpoint> makeDownloadQueueEndpoint(core::Services& core) {
+  return std::make_unique<ServiceEndpoint<DownloadQueue>>("/ArchiveExternal/DownloadQueueExternalBasic.svc",
+                                                          "DownloadQueueExternalBasic.wsdl", core);
+}
+
+}  // namespace gateway::services

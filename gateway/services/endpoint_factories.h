@@ -1,0 +1,17 @@
+#pragma once
+// Internal to gateway/services: one factory per service file; makeEndpoints() collects them.
+
+#include <memory>
+
+#include "core/services.h"
+#include "services/endpoint.h"
+
+namespace gateway::services {
+
+std::unique_ptr<Endpoint> makeIntermediaryInboundEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeReceiptAgencyEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeReceiptExternalEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeDownloadQueueEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeServiceOwnerArchiveEndpoint(core::Services& core);
+
+}  // namespace gateway::services

@@ -1,0 +1,16 @@
+#include "services/endpoint.h"
+#include "services/endpoint_factories.h"
+
+namespace gateway::services {
+
+std::vector<std::unique_ptr<Endpoint>> makeEndpoints(core::Services& core) {
+  std::vector<std::unique_ptr<Endpoint>> endpoints;
+  endpoints.push_back(makeIntermediaryInboundEndpoint(core));
+  endpoints.push_back(makeReceiptExternalEndpoint(core));
+  endpoints.push_back(makeReceiptAgencyEndpoint(core));
+  endpoints.push_back(makeDownloadQueueEndpoint(core));
+  endpoints.push_back(makeServiceOwnerArchiveEndpoint(core));
+  return endpoints;
+}
+
+}  // namespace gateway::services
