@@ -1,0 +1,130 @@
+#pragma once
+// In-memory fakes of the persistence interfaces, for core unit tests. Single-threaded; implement
+// just enough behaviour (scoping, duplicate rule) for the rules under test.
+
+#include <map>
+#include <set>
+
+#include "persistence/database.h"
+
+namespace gateway::testing {
+
+using namespace gateway::persistence;
+
+class FakeSystems : public SystemRepository {
+ public:
+  std::map<std::string, SystemRecord> by_name;
+  std::set<std::pair<Id, std::string>> reportees;
+  Result<std::optional<SystemRecord>> findByUsername(const std::string& u) override {
+    auto it = by_name.find(u);
+    return it == by_name.end() ? std::optional<SystemRecord>() : std::optional<SystemRecord>(it->second);
+  }
+  Result<bool> mayActFor(Id system_id, const std::string& reportee) override {
+    return reportees.count({system_id, reportee}) > 0;
+  }
+};
+
+class FakeServices : public ServiceRepository {
+ public:
+  std::vector<ServiceRecord> services;
+  Result<std::optional<ServiceRecord>> find(const std::string& code, int edition) override {
+    for (const auto& s : services)
+      if (s.code == code && s.edition == edition) return std::optional<ServiceRecord>(s);
+    return std::optional<ServiceRecord>();
+  }
+};
+
+class FakeSubmissions : public SubmissionRepository {
+ public:
+  std::vector<NewSubmission> stored;
+  std::map<std::pair<Id, std::string>, ReceiptRecord> by_reference;
+  Status fail_create;  // when set (not ok), create() fails with it
+  Result<SubmissionCreated> create(const NewSubmission& s) override {
+    if (!fail_create.ok()) return fail_create;
+    if (!s.end_user_system_reference.empty() && by_reference.count({s.system_id, s.end_user_system_reference})) {
+      return Status::AlreadyExists("duplicate");
+    }
+    stored.push_back(s);
+    SubmissionCreated c;
+    c.submission_id = static_cast<Id>(stored.size());
+    c.archive_reference = "AR" + std::to_string(c.submission_id);
+    c.receipt.id = c.submission_id;
+    c.receipt.status = ReceiptStatus::kOk;
+    c.receipt.references.push_back({"ArchiveReference", c.archive_reference});
+    if (!s.end_user_system_reference.empty()) by_reference[{s.system_id, s.end_user_system_reference}] = c.receipt;
+    return c;
+  }
+  Result<std::optional<ReceiptRecord>> findReceiptByEndUserReference(Id system_id, const std::string& ref) override {
+    auto it = by_reference.find({system_id, ref});
+    return it == by_reference.end() ? std::optional<ReceiptRecord>() : std::optional<ReceiptRecord>(it->second);
+  }
+  Result<std::vector<QueueItem>> listQueue(Id, const std::optional<std::string>&, int) override {
+    return std::vector<QueueItem>{};
+  }
+  Status purgeQueueItem(Id, const std::string&) override { return Status::NotFound("none"); }
+  Result<ArchivedSubmission> getByArchiveReference(Id, const std::string&) override { return Status::NotFound("none"); }
+  Result<ArchivedSubmission> getById(Id, Id) override { return Status::NotFound("none"); }
+  Status appendShipmentStatus(Id, const std::string&, ShipmentStatus, const std::string&) override {
+    return Status::Ok();
+  }
+  int shipment_queries = 0;
+  Result<ShipmentPage> shipmentStatus(Id, const ShipmentQuery&, int) override {
+    ++shipment_queries;
+    return ShipmentPage{};
+  }
+};
+
+class FakeReceipts : public ReceiptRepository {
+ public:
+  int calls = 0;
+  Result<ReceiptRecord> get(const ReceiptScope&, Id) override { ++calls; return Status::NotFound("none"); }
+  Result<std::vector<ReceiptRecord>> findByReferences(const ReceiptScope&, const std::vector<ReceiptReference>&,
+                                                      int) override {
+    ++calls;
+    return std::vector<ReceiptRecord>{};
+  }
+  Result<std::vector<ReceiptRecord>> list(const ReceiptScope&, const std::string&, std::optional<std::time_t>,
+                                          std::optional<std::time_t>, int) override {
+    ++calls;
+    return std::vector<ReceiptRecord>{};
+  }
+  Result<ReceiptRecord> create(const ReceiptScope&, const ReceiptRecord& r) override { ++calls; return r; }
+  Result<ReceiptRecord> update(const ReceiptScope&, const Update&) override { ++calls; return Status::NotFound("none"); }
+};
+
+class FakeDatabase : public Database {
+ public:
+  FakeSystems systems_;
+  FakeServices services_;
+  FakeSubmissions submissions_;
+  FakeReceipts receipts_;
+  Status migrate(const std::string&) override { return Status::Ok(); }
+  Status ping() override { return Status::Ok(); }
+  SystemRepository& systems() override { return systems_; }
+  ServiceRepository& services() override { return services_; }
+  SubmissionRepository& submissions() override { return submissions_; }
+  ReceiptRepository& receipts() override { return receipts_; }
+  ProvisioningRepository& provisioning() override { throw std::logic_error("not used by core tests"); }
+};
+
+class FakeFileStore : public FileStore {
+ public:
+  std::map<std::string, std::string> blobs;
+  int next = 0;
+  Result<StoredBlob> put(std::string_view bytes) override {
+    std::string key = "k" + std::to_string(++next);
+    blobs[key] = std::string(bytes);
+    return StoredBlob{key, static_cast<std::int64_t>(bytes.size()), "00"};
+  }
+  Result<std::string> get(const std::string& key) override {
+    auto it = blobs.find(key);
+    if (it == blobs.end()) return Status::NotFound("no blob");
+    return it->second;
+  }
+  Status remove(const std::string& key) override {
+    blobs.erase(key);
+    return Status::Ok();
+  }
+};
+
+}  // namespace gateway::testing
