@@ -12,13 +12,20 @@
 #include "services/endpoint.h"
 #include "services/request_context.h"
 #include "services/soap_fault.h"
+#include "stdsoap2.h"
 
 namespace gateway::services {
+
+// Strings on the wire are UTF-8 and kept as UTF-8 in std::string (Norwegian letters round-trip).
+inline struct soap* withUtf8Strings(struct soap* soap) {
+  soap_set_mode(soap, SOAP_C_UTFSTRING);
+  return soap;
+}
 
 template <typename Generated>
 class BoundService : public Generated, public BoundEndpoint {
  public:
-  BoundService(struct soap* worker_context, core::Services& core) : Generated(worker_context), core_(core) {}
+  BoundService(struct soap* worker_context, core::Services& core) : Generated(withUtf8Strings(worker_context)), core_(core) {}
 
   using Generated::dispatch;
   int dispatch() override { return Generated::dispatch(); }

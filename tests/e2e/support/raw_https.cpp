@@ -1,0 +1,76 @@
+#include "raw_https.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+
+#include "gateway_under_test.h"
+
+namespace gateway::testing {
+
+RawResponse rawRequest(const std::string& method, const std::string& path, const std::string& body,
+                       const std::string& identity, const std::string& content_type, const std::string& soap_action) {
+  auto& gw = gatewayUnderTest();
+  RawResponse out;
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()), SSL_CTX_free);
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+  SSL_CTX_load_verify_locations(ctx.get(), gw.caBundle().c_str(), nullptr);
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  if (!identity.empty()) {
+    Identity id = gw.identity(identity);
+    if (SSL_CTX_use_certificate_chain_file(ctx.get(), id.certificate.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(ctx.get(), id.key.c_str(), SSL_FILETYPE_PEM) != 1) {
+      return out;
+    }
+  }
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(gw.port()));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  timeval tv{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return out;
+  }
+  std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
+  SSL_set_fd(ssl.get(), fd);
+  if (SSL_connect(ssl.get()) != 1) {
+    close(fd);
+    return out;
+  }
+  std::string request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (method == "POST") {
+    request += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    if (!soap_action.empty()) request += "SOAPAction: \"" + soap_action + "\"\r\n";
+  }
+  request += "\r\n";
+  request += body;
+  // TLS 1.3 reports a refused client certificate only when we read; a write may still succeed.
+  size_t sent = 0;
+  while (sent < request.size()) {
+    int n = SSL_write(ssl.get(), request.data() + sent, static_cast<int>(std::min<size_t>(request.size() - sent, 65536)));
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  std::string response;
+  char buf[16384];
+  int n;
+  while ((n = SSL_read(ssl.get(), buf, sizeof buf)) > 0) response.append(buf, static_cast<size_t>(n));
+  close(fd);
+  if (response.rfind("HTTP/1.", 0) != 0) return out;
+  out.connected = true;
+  out.status = std::atoi(response.c_str() + 9);
+  auto split = response.find("\r\n\r\n");
+  if (split != std::string::npos) out.body = response.substr(split + 4);
+  return out;
+}
+
+}  // namespace gateway::testing

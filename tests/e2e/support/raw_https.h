@@ -1,0 +1,20 @@
+#pragma once
+// A minimal HTTPS/1.1 client over OpenSSL for sending bytes no SOAP library would produce
+// (malformed XML, wrong namespaces, huge or deep bodies). One request per connection.
+
+#include <string>
+
+namespace gateway::testing {
+
+struct RawResponse {
+  bool connected = false;   // TCP + TLS handshake succeeded
+  int status = 0;           // HTTP status, 0 when none was read
+  std::string body;
+};
+
+// `identity` names a client certificate of the development PKI ("" = none).
+RawResponse rawRequest(const std::string& method, const std::string& path, const std::string& body,
+                       const std::string& identity, const std::string& content_type = "text/xml; charset=utf-8",
+                       const std::string& soap_action = "");
+
+}  // namespace gateway::testing
