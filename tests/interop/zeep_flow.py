@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""Interoperability check with a foreign SOAP client (Debian's python3-zeep).
+
+Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, ReceiptAgency and
+ReceiptExternal, points them at a running gateway, and drives the whole submission flow;
+SubmitFormTaskBasic is driven from the WSDL the gateway serves at ?wsdl.
+
+Usage: /usr/bin/python3 zeep_flow.py --dev-env .local/dev-env.json [--reference-dir DIR]
+The dev-env file has the shape of the contract's .local/dev-env.json. Exit 0 when every check
+passed; prints one line per check and a closing 'N passed, N failed' line.
+"""
+import argparse
+import json
+import os
+import sys
+import uuid
+
+import requests
+import zeep
+from zeep.transports import Transport
+
+DQ = "http://www.altinn.no/services/Archive/DownloadQueue/2012/08"
+SOA = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10"
+RCPT = "http://www.altinn.no/services/Intermediary/Receipt/2009/10"
+IIB = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2009/10"
+
+REFERENCE_FILES = {
+    "dq": "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl",
+    "soa": "ServiceOwnerArchiveExternal/ServiceOwnerArchiveExternalBasic.wsdl",
+    "agency_receipts": "ReceiptAgencyExternal/ReceiptAgencyExternalBasic.wsdl",
+    "enduser_receipts": "ReceiptExternal/ReceiptExternalBasic.wsdl",
+}
+
+passed = 0
+failed = 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+def transport(env, identity):
+    session = requests.Session()
+    session.verify = env["ca_certificate"]
+    ident = env["identities"][identity]
+    session.cert = (ident["certificate"], ident["key"])
+    return Transport(session=session, timeout=30, operation_timeout=30)
+
+
+def service(env, identity, wsdl, binding, path):
+    client = zeep.Client(wsdl, transport=transport(env, identity))
+    return client, client.create_service(binding, env["base_url"] + path)
+
+
+def fault_error_id(fault):
+    """ErrorID from the AltinnFault detail of a zeep Fault."""
+    if fault.detail is None:
+        return None
+    for element in fault.detail.iter():
+        if element.tag.endswith("}ErrorID") or element.tag == "ErrorID":
+            return int(element.text)
+    return None
+
+
+def submit(env, reference):
+    enduser = env["identities"]["enduser"]
+    svc = next(s for s in env["services"] if s["owner"] == "agency")
+    wsdl = env["base_url"] + "/IntermediaryExternal/IntermediaryInboundBasic.svc?wsdl"
+    client, inbound = service(env, "enduser", wsdl, f"{{{IIB}}}BasicHttpBinding_IIntermediaryInboundExternalBasic",
+                              "/IntermediaryExternal/IntermediaryInboundBasic.svc")
+    shipment = {
+        "Reportee": enduser["reportees"][0],
+        "ExternalShipmentReference": "zeep-" + reference,
+        "FormTasks": {
+            "ServiceCode": svc["service_code"],
+            "ServiceEdition": svc["service_edition"],
+            "Forms": {"Form": [{
+                "Completed": True,
+                "DataFormatId": svc["data_format_id"],
+                "DataFormatVersion": svc["data_format_version"],
+                "EndUserSystemReference": reference,
+                "FormData": "<Skjema><Navn>Ærlig Øystein Åsen</Navn></Skjema>",
+            }]},
+        },
+        "Attachments": {"Attachment": [{
+            "Name": "vedlegg", "FileName": "vedlegg.txt", "AttachementData": "innhold æøå".encode("utf-8"),
+        }]},
+    }
+    receipt = inbound.SubmitFormTaskBasic(systemUserName=enduser["system_user"],
+                                          systemPassword=enduser["system_password"], formTaskShipment=shipment)
+    refs = receipt.References.ReferenceBE if receipt.References else []
+    archive_reference = next((r.ReferenceValue for r in refs if r.ReferenceTypeName == "ArchiveReference"), None)
+    check("SubmitFormTaskBasic (served WSDL) returns an OK receipt", receipt.ReceiptStatusCode == "OK",
+          str(receipt.ReceiptStatusCode))
+    check("receipt carries an ArchiveReference", bool(archive_reference))
+    status = inbound.GetAltinnSubmissionStatusBasic(systemUserName=enduser["system_user"],
+                                                    systemPassword=enduser["system_password"])
+    check("GetAltinnSubmissionStatusBasic answers 1", status == 1, str(status))
+    return archive_reference, receipt.ReceiptId
+
+
+def reference_flow(env, ref_dir, archive_reference, receipt_id):
+    agency = env["identities"]["agency"]
+    enduser = env["identities"]["enduser"]
+    creds = {"systemUserName": agency["system_user"], "systemPassword": agency["system_password"]}
+
+    _, dq = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["dq"]),
+                    f"{{{DQ}}}BasicHttpBinding_IDownloadQueueExternalBasic",
+                    "/ArchiveExternal/DownloadQueueExternalBasic.svc")
+    items = dq.GetDownloadQueueItems(**creds, serviceCode=None)
+    refs = [i.ArchiveReference for i in (items.DownloadQueueItemBE if items else [])]
+    check("GetDownloadQueueItems lists the submission", archive_reference in refs)
+    task = dq.GetArchivedFormTaskBasicDQ(**creds, archiveReference=archive_reference, languageID=1044,
+                                         includeXmlNamespace=False)
+    form = task.Forms.ArchivedFormDQBE[0]
+    check("GetArchivedFormTaskBasicDQ returns the form data with æøå", "Ærlig Øystein Åsen" in form.FormData)
+    attachment = task.Attachments.ArchivedAttachmentDQBE[0]
+    check("GetArchivedFormTaskBasicDQ returns the attachment bytes",
+          attachment.AttachmentData == "innhold æøå".encode("utf-8"))
+
+    _, soa = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["soa"]),
+                     f"{{{SOA}}}BasicHttpBinding_IServiceOwnerArchiveExternalBasic",
+                     "/ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc")
+    element_id = int(archive_reference[2:])
+    v2 = soa.GetArchivedFormTaskBasicV2(**creds, reporteeElementID=element_id, languageID=1044)
+    check("GetArchivedFormTaskBasicV2 returns the same form task", v2.ReporteeElementID == element_id)
+    status = soa.GetArchiveShipmentStatusExternalBasicV2(**creds,
+                                                         searchArchiveShipmentStatus={"ArchiveReference": archive_reference})
+    entries = status.ArchiveShipmentStatusList.ArchiveShipmentStatusExternalV2
+    check("GetArchiveShipmentStatusExternalBasicV2 reports a status log", len(entries) == 1 and
+          len(entries[0].ShipmentStatusLog.ShipmentStatusLogEntry) >= 1)
+
+    _, agency_receipts = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["agency_receipts"]),
+                                 f"{{{RCPT}}}BasicHttpBinding_IReceiptAgencyExternalBasic",
+                                 "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc")
+    found = agency_receipts.GetReceiptBasicV2(**creds, receipt={"References": {"Reference": [
+        {"ReferenceType": "ArchiveReference", "ReferenceValue": archive_reference}]}})
+    check("GetReceiptBasicV2 by ArchiveReference finds the receipt", found.ReceiptId == receipt_id)
+    updated = agency_receipts.UpdateReceiptBasic(**creds, receipt={
+        "ArchiveReference": archive_reference, "ReceiptStatus": "OK", "ReceiptText": "Mottatt og behandlet"})
+    check("UpdateReceiptBasic updates the text", updated.ReceiptText == "Mottatt og behandlet")
+    listed = agency_receipts.GetReceiptListBasicV2(**creds, receiptTypeName="FormTask", dateFrom=None, dateTo=None)
+    check("GetReceiptListBasicV2 lists FormTask receipts", listed is not None and len(listed.Receipt) >= 1)
+    try:
+        agency_receipts.GetReceiptBasicV2(**creds, receipt={"ReceiptId": 2147480000})
+        check("unknown receipt gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("unknown receipt gives an AltinnFault with ErrorID 30008", fault_error_id(fault) == 30008,
+              str(fault_error_id(fault)))
+
+    _, enduser_receipts = service(env, "enduser", os.path.join(ref_dir, REFERENCE_FILES["enduser_receipts"]),
+                                  f"{{{RCPT}}}BasicHttpBinding_IReceiptExternalBasic",
+                                  "/IntermediaryExternal/ReceiptExternalBasic.svc")
+    mine = enduser_receipts.GetReceiptBasicV2(systemUserName=enduser["system_user"],
+                                              systemPassword=enduser["system_password"],
+                                              receipt={"ReceiptId": receipt_id})
+    check("the end user reads the owner's update", mine.ReceiptText == "Mottatt og behandlet")
+
+    purged = dq.PurgeItem(**creds, archiveReference=archive_reference)
+    check("PurgeItem answers", purged is not None)
+    items = dq.GetDownloadQueueItems(**creds, serviceCode=None)
+    refs = [i.ArchiveReference for i in (items.DownloadQueueItemBE if items else [])]
+    check("the purged item left the queue", archive_reference not in refs)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev-env", required=True)
+    parser.add_argument("--reference-dir",
+                        default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                             "../../../shared/reference/altinn2-wsdl"))
+    args = parser.parse_args()
+    with open(args.dev_env, encoding="utf-8") as f:
+        env = json.load(f)
+    archive_reference, receipt_id = submit(env, "zeep-" + uuid.uuid4().hex[:12])
+    if os.path.isdir(args.reference_dir):
+        reference_flow(env, os.path.abspath(args.reference_dir), archive_reference, receipt_id)
+    else:
+        print("skipped: no reference WSDLs")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
