@@ -1,0 +1,90 @@
+#pragma once
+// MariaDB implementations of the repository interfaces. Each public method is one call of
+// ConnectionManager::run (one transaction, retried on deadlock). Internal to persistence_mysql.
+
+#include "connection_manager.h"
+#include "persistence/repositories.h"
+
+namespace gateway::persistence::mysql {
+
+class MysqlSystemRepository final : public SystemRepository {
+ public:
+  explicit MysqlSystemRepository(ConnectionManager& db) : db_(db) {}
+  Result<std::optional<SystemRecord>> findByUsername(const std::string& username) override;
+  Result<bool> mayActFor(Id system_id, const std::string& reportee) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+class MysqlServiceRepository final : public ServiceRepository {
+ public:
+  explicit MysqlServiceRepository(ConnectionManager& db) : db_(db) {}
+  Result<std::optional<ServiceRecord>> find(const std::string& code, int edition) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+class MysqlSubmissionRepository final : public SubmissionRepository {
+ public:
+  explicit MysqlSubmissionRepository(ConnectionManager& db) : db_(db) {}
+  Result<SubmissionCreated> create(const NewSubmission& submission) override;
+  Result<std::optional<ReceiptRecord>> findReceiptByEndUserReference(
+      Id system_id, const std::string& end_user_system_reference) override;
+  Result<std::vector<QueueItem>> listQueue(Id owner_id, const std::optional<std::string>& service_code,
+                                           int limit) override;
+  Status purgeQueueItem(Id owner_id, const std::string& archive_reference) override;
+  Result<ArchivedSubmission> getByArchiveReference(Id owner_id, const std::string& archive_reference) override;
+  Result<ArchivedSubmission> getById(Id owner_id, Id submission_id) override;
+  Status appendShipmentStatus(Id owner_id, const std::string& archive_reference, ShipmentStatus status,
+                              const std::string& description) override;
+  Result<ShipmentPage> shipmentStatus(Id owner_id, const ShipmentQuery& query, int limit) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+class MysqlReceiptRepository final : public ReceiptRepository {
+ public:
+  explicit MysqlReceiptRepository(ConnectionManager& db) : db_(db) {}
+  Result<ReceiptRecord> get(const ReceiptScope& scope, Id receipt_id) override;
+  Result<std::vector<ReceiptRecord>> findByReferences(const ReceiptScope& scope,
+                                                      const std::vector<ReceiptReference>& refs, int limit) override;
+  Result<std::vector<ReceiptRecord>> list(const ReceiptScope& scope, const std::string& type,
+                                          std::optional<std::time_t> from, std::optional<std::time_t> to,
+                                          int limit) override;
+  Result<ReceiptRecord> create(const ReceiptScope& scope, const ReceiptRecord& receipt) override;
+  Result<ReceiptRecord> update(const ReceiptScope& scope, const Update& update) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+class MysqlProvisioningRepository final : public ProvisioningRepository {
+ public:
+  explicit MysqlProvisioningRepository(ConnectionManager& db) : db_(db) {}
+  Result<ServiceOwnerRecord> addServiceOwner(const ServiceOwnerRecord& owner) override;
+  Result<std::vector<ServiceOwnerRecord>> listServiceOwners() override;
+  Result<SystemRecord> addSystem(const SystemRecord& system) override;
+  Status setSystemPassword(const std::string& username, const std::string& password_hash) override;
+  Status setSystemActive(const std::string& username, bool active) override;
+  Result<std::vector<SystemRecord>> listSystems() override;
+  Result<ServiceRecord> addService(const ServiceRecord& service) override;
+  Result<std::vector<ServiceRecord>> listServices() override;
+  Status grantReportee(const std::string& system_username, const std::string& reportee) override;
+  Status revokeReportee(const std::string& system_username, const std::string& reportee) override;
+  Result<std::vector<std::string>> listReportees(const std::string& system_username) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+// Shared by the submission and receipt repositories (receipt_loader.cpp).
+// Loads the given receipts with their references and sub-receipts, in the order of `ids`.
+// Scope must already have been checked by the caller's query; ids that do not exist are skipped.
+std::vector<ReceiptRecord> loadReceipts(Session& session, const std::vector<Id>& ids);
+// Inserts references for one receipt; duplicates of (receipt, type, value) are ignored.
+void insertReceiptReferences(Session& session, Id receipt_id, const std::vector<ReceiptReference>& refs);
+
+}  // namespace gateway::persistence::mysql

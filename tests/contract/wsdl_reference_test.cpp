@@ -1,0 +1,303 @@
+// Our WSDLs (wsdl/*.wsdl) against Altinn's published ones: a client generated from Altinn's WSDL
+// must produce and accept exactly what ours describes. For every reference operation: it exists,
+// same SOAPAction and style/use, same wrapper element QNames, and, recursively through every type
+// reachable from it, the same child elements in the same order with the same namespace,
+// minOccurs, maxOccurs, nillable and type QName, and the same enumeration values; same fault.
+//
+// IntermediaryInbound has no Basic reference: its types are compared with the EC2 contract's,
+// whose namespace (2010/10) maps onto the Basic service namespace (2009/10).
+//
+// Without the reference directory the cases are skipped (reported, not silently passed).
+#define BOOST_TEST_MODULE wsdl_reference
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <map>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "contract_paths.h"
+#include "wsdl_model.h"
+
+namespace wsdl = gateway::testing::wsdl;
+namespace utf = boost::unit_test;
+namespace tt = boost::test_tools;
+using wsdl::Document;
+using wsdl::Particle;
+using wsdl::QName;
+using wsdl::TypeDef;
+
+namespace {
+
+struct MirroredService {
+  const char* name;
+  const char* ours;       // file in wsdl/
+  const char* reference;  // file under the reference directory
+};
+
+std::ostream& operator<<(std::ostream& os, const MirroredService& s) { return os << s.name; }
+
+const MirroredService kMirrored[] = {
+    {"ReceiptAgency", "ReceiptAgencyExternalBasic.wsdl", "ReceiptAgencyExternal/ReceiptAgencyExternalBasic.wsdl"},
+    {"ReceiptExternal", "ReceiptExternalBasic.wsdl", "ReceiptExternal/ReceiptExternalBasic.wsdl"},
+    {"DownloadQueue", "DownloadQueueExternalBasic.wsdl", "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl"},
+    {"ServiceOwnerArchive", "ServiceOwnerArchiveExternalBasic.wsdl",
+     "ServiceOwnerArchiveExternal/ServiceOwnerArchiveExternalBasic.wsdl"},
+};
+
+constexpr const char* kFaultNs = "http://www.altinn.no/services/common/fault/2009/10";
+constexpr const char* kIibBasicNs = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2009/10";
+constexpr const char* kIibEc2Ns = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10";
+
+tt::assertion_result referencesPresent(utf::test_unit_id) {
+  const bool found = std::filesystem::is_directory(wsdl::referenceDir());
+  tt::assertion_result present(found);
+  if (!present) present.message() << "skipped: no reference WSDLs (looked in " << wsdl::referenceDir().string() << ")";
+  return present;
+}
+
+std::unique_ptr<Document> load(const std::filesystem::path& path) {
+  std::string error;
+  auto doc = Document::load(path, &error);
+  BOOST_TEST_REQUIRE(doc != nullptr, error);
+  return doc;
+}
+
+std::string pathOf(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto slash = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return slash == std::string::npos ? std::string() : url.substr(slash);
+}
+
+std::vector<std::string> names(const std::vector<Particle>& sequence) {
+  std::vector<std::string> out;
+  for (const Particle& p : sequence) out.push_back(p.name);
+  return out;
+}
+
+std::vector<std::string> operationNames(const Document& doc) {
+  std::vector<std::string> out;
+  for (const auto& op : doc.binding().operations) out.push_back(op.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Compares shapes reachable from a starting point, reference first. Each reference type is
+// compared once (receipts contain lists of receipts).
+class ShapeComparison {
+ public:
+  ShapeComparison(const Document& reference, const Document& ours, std::map<std::string, std::string> ns_map = {})
+      : ref_(reference), ours_(ours), ns_map_(std::move(ns_map)) {}
+
+  // Global elements (operation wrappers, fault detail).
+  void element(const QName& ref_name, const QName& our_name, const std::string& path) {
+    const Particle* r = ref_.element(ref_name);
+    const Particle* o = ours_.element(our_name);
+    BOOST_TEST_CONTEXT(path) {
+      BOOST_TEST(r != nullptr, "reference declares element " << ref_name.str());
+      BOOST_TEST(o != nullptr, "ours declares element " << our_name.str());
+    }
+    if (r != nullptr && o != nullptr) particle(*r, *o, path, /*compare_name=*/true);
+  }
+
+  void particle(const Particle& r, const Particle& o, const std::string& path, bool compare_name) {
+    ++particles_;
+    BOOST_TEST_CONTEXT(path) {
+      if (compare_name) BOOST_TEST(o.name == r.name);
+      BOOST_TEST(o.ns == mapped(r.ns));
+      BOOST_TEST(o.min_occurs == r.min_occurs);
+      BOOST_TEST(o.max_occurs == r.max_occurs);
+      BOOST_TEST(o.nillable == r.nillable);
+      BOOST_TEST(o.type_name.has_value() == r.type_name.has_value());
+      BOOST_TEST((o.inline_type != nullptr) == (r.inline_type != nullptr));
+      BOOST_TEST(o.ref.has_value() == r.ref.has_value());
+      if (r.type_name && o.type_name) BOOST_TEST(o.type_name->str() == mapped(*r.type_name).str());
+    }
+    if (r.type_name && o.type_name) {
+      namedType(*r.type_name, *o.type_name, path);
+    } else if (r.inline_type && o.inline_type) {
+      typeDef(*r.inline_type, *o.inline_type, path);
+    }
+  }
+
+  void namedType(const QName& r, const QName& o, const std::string& path) {
+    if (r.ns == wsdl::kXsdNs || !visited_.insert(r).second) return;
+    const TypeDef* rt = ref_.type(r);
+    const TypeDef* ot = ours_.type(o);
+    BOOST_TEST_CONTEXT(path) {
+      BOOST_TEST(rt != nullptr, "reference declares type " << r.str());
+      BOOST_TEST(ot != nullptr, "ours declares type " << o.str());
+    }
+    if (rt != nullptr && ot != nullptr) typeDef(*rt, *ot, path + " : " + r.local);
+  }
+
+  void typeDef(const TypeDef& r, const TypeDef& o, const std::string& path) {
+    ++types_;
+    BOOST_TEST_CONTEXT(path) {
+      BOOST_TEST((o.kind == r.kind));
+      BOOST_TEST(r.unsupported.empty(), "reference uses schema constructs the comparison does not model");
+      BOOST_TEST(o.unsupported.empty(), "ours uses schema constructs the comparison does not model");
+      if (r.kind == TypeDef::Kind::kSimple && o.kind == TypeDef::Kind::kSimple) {
+        BOOST_TEST(o.base.has_value() == r.base.has_value());
+        if (r.base && o.base) BOOST_TEST(o.base->str() == mapped(*r.base).str());
+        BOOST_TEST(o.enumerations == r.enumerations, tt::per_element());
+        BOOST_TEST(o.patterns == r.patterns, tt::per_element());
+      }
+      // Names first: a wrong order then reads as one clear difference.
+      BOOST_TEST(names(o.sequence) == names(r.sequence), tt::per_element());
+    }
+    if (r.kind != TypeDef::Kind::kComplex || o.kind != TypeDef::Kind::kComplex) return;
+    const std::size_t n = std::min(r.sequence.size(), o.sequence.size());
+    for (std::size_t i = 0; i < n; ++i) particle(r.sequence[i], o.sequence[i], path + "/" + r.sequence[i].name, true);
+  }
+
+  int particles() const { return particles_; }
+  int types() const { return types_; }
+
+ private:
+  std::string mapped(const std::string& ns) const {
+    auto it = ns_map_.find(ns);
+    return it == ns_map_.end() ? ns : it->second;
+  }
+  QName mapped(const QName& q) const { return {mapped(q.ns), q.local}; }
+
+  const Document& ref_;
+  const Document& ours_;
+  std::map<std::string, std::string> ns_map_;
+  std::set<QName> visited_;
+  int particles_ = 0;
+  int types_ = 0;
+};
+
+void compareFaults(const wsdl::Operation& r, const wsdl::Operation& o, ShapeComparison& shapes) {
+  BOOST_TEST_REQUIRE(r.faults.size() == 1u);
+  BOOST_TEST_REQUIRE(o.faults.size() == 1u);
+  const wsdl::Fault& rf = r.faults.front();
+  const wsdl::Fault& of = o.faults.front();
+  BOOST_TEST(of.name == rf.name);
+  BOOST_TEST(of.bound);
+  BOOST_TEST(of.soap_fault_use == rf.soap_fault_use);
+  BOOST_TEST_REQUIRE(rf.element.has_value());
+  BOOST_TEST_REQUIRE(of.element.has_value());
+  BOOST_TEST(of.element->str() == rf.element->str());
+  BOOST_TEST(of.element->ns == kFaultNs);
+  shapes.element(*rf.element, *of.element, r.name + " fault " + rf.element->local);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(WsdlMatchesAltinnReference, *utf::precondition(referencesPresent))
+
+BOOST_DATA_TEST_CASE(MirroredServiceHasTheReferenceWireShape, boost::unit_test::data::make(kMirrored), service) {
+  const auto reference = load(wsdl::referenceDir() / service.reference);
+  const auto ours = load(wsdl::projectWsdlDir() / service.ours);
+  const wsdl::Binding& rb = reference->binding();
+  const wsdl::Binding& ob = ours->binding();
+
+  BOOST_TEST(ours->targetNamespace() == reference->targetNamespace());
+  BOOST_TEST(ob.name == rb.name);
+  BOOST_TEST(ob.port_type.str() == rb.port_type.str());
+  BOOST_TEST(ob.soap_version == "1.1");
+  BOOST_TEST(ob.soap_version == rb.soap_version);
+  BOOST_TEST(ob.transport == rb.transport);
+  BOOST_TEST(pathOf(ours->addressOf(ob.name)) == pathOf(reference->addressOf(rb.name)));
+  BOOST_TEST(operationNames(*ours) == operationNames(*reference), tt::per_element());
+
+  BOOST_TEST_REQUIRE(!rb.operations.empty());
+  ShapeComparison shapes(*reference, *ours);
+  for (const wsdl::Operation& r : rb.operations) {
+    BOOST_TEST_CONTEXT("operation " << r.name) {
+      const wsdl::Operation* o = ob.operation(r.name);
+      BOOST_TEST(o != nullptr);
+      if (o == nullptr) continue;
+      BOOST_TEST(o->soap_action == r.soap_action);
+      BOOST_TEST(o->style == r.style);
+      BOOST_TEST(o->input_use == r.input_use);
+      BOOST_TEST(o->output_use == r.output_use);
+      BOOST_TEST_REQUIRE(r.input_element.has_value());
+      BOOST_TEST_REQUIRE(r.output_element.has_value());
+      BOOST_TEST_REQUIRE(o->input_element.has_value());
+      BOOST_TEST_REQUIRE(o->output_element.has_value());
+      BOOST_TEST(o->input_element->str() == r.input_element->str());
+      BOOST_TEST(o->output_element->str() == r.output_element->str());
+      shapes.element(*r.input_element, *o->input_element, r.name + " input " + r.input_element->local);
+      shapes.element(*r.output_element, *o->output_element, r.name + " output " + r.output_element->local);
+      compareFaults(r, *o, shapes);
+    }
+  }
+  BOOST_TEST_MESSAGE(service.name << ": compared " << rb.operations.size() << " operations, " << shapes.types()
+                                  << " types, " << shapes.particles() << " elements");
+  BOOST_TEST(shapes.particles() > 0);
+}
+
+// No Basic reference exists: the shapes of the submission and its receipt must match EC2's,
+// with EC2's service namespace read as the Basic one.
+BOOST_AUTO_TEST_CASE(IntermediaryInboundTypesHaveTheEc2Shape) {
+  const auto ec2 = load(wsdl::referenceDir() / "IntermediaryInbound" / "IntermediaryInboundExternalEC21.wsdl");
+  const auto ours = load(wsdl::projectWsdlDir() / "IntermediaryInboundExternalBasic.wsdl");
+  ShapeComparison shapes(*ec2, *ours, {{kIibEc2Ns, kIibBasicNs}});
+
+  shapes.namedType({kIibEc2Ns, "FormTaskShipmentBE"}, {kIibBasicNs, "FormTaskShipmentBE"}, "FormTaskShipmentBE");
+  shapes.namedType({kIibEc2Ns, "ReceiptExternalBE"}, {kIibBasicNs, "ReceiptExternalBE"}, "ReceiptExternalBE");
+
+  // The wrappers: EC2's userName/password become systemUserName/systemPassword, the optional
+  // end-user credentials follow, then the same formTaskShipment; results carry the same types.
+  const Particle* ec2_submit = ec2->element({kIibEc2Ns, "SubmitFormTaskEC"});
+  const Particle* our_submit = ours->element({kIibBasicNs, "SubmitFormTaskBasic"});
+  BOOST_TEST_REQUIRE(ec2_submit != nullptr);
+  BOOST_TEST_REQUIRE(our_submit != nullptr);
+  BOOST_TEST_REQUIRE(ec2_submit->inline_type != nullptr);
+  BOOST_TEST_REQUIRE(our_submit->inline_type != nullptr);
+  const auto& ec2_params = ec2_submit->inline_type->sequence;
+  const auto& our_params = our_submit->inline_type->sequence;
+  const std::vector<std::string> expected{"systemUserName", "systemPassword", "userSSN", "userPassword",
+                                          "userPinCode", "authMethod", "formTaskShipment"};
+  BOOST_TEST(names(our_params) == expected, tt::per_element());
+  BOOST_TEST_REQUIRE(ec2_params.size() == 3u);
+  BOOST_TEST_REQUIRE(our_params.size() == expected.size());
+  shapes.particle(ec2_params[0], our_params[0], "SubmitFormTaskBasic/systemUserName", false);
+  shapes.particle(ec2_params[1], our_params[1], "SubmitFormTaskBasic/systemPassword", false);
+  shapes.particle(ec2_params[2], our_params[6], "SubmitFormTaskBasic/formTaskShipment", true);
+  for (std::size_t i = 2; i < 6; ++i) {
+    BOOST_TEST_CONTEXT("SubmitFormTaskBasic/" << our_params[i].name) {
+      BOOST_TEST(our_params[i].min_occurs == "0");
+      BOOST_TEST(our_params[i].type_name.value_or(QName{}).str() == QName({wsdl::kXsdNs, "string"}).str());
+    }
+  }
+
+  const std::pair<const char*, const char*> results[] = {
+      {"SubmitFormTaskECResponse", "SubmitFormTaskBasicResponse"},
+      {"GetAltinnSubmissionStatusECResponse", "GetAltinnSubmissionStatusBasicResponse"},
+  };
+  for (const auto& [ec2_name, our_name] : results) {
+    const Particle* r = ec2->element({kIibEc2Ns, ec2_name});
+    const Particle* o = ours->element({kIibBasicNs, our_name});
+    BOOST_TEST_REQUIRE(r != nullptr);
+    BOOST_TEST_REQUIRE(o != nullptr);
+    BOOST_TEST_REQUIRE(r->inline_type->sequence.size() == 1u);
+    BOOST_TEST_REQUIRE(o->inline_type->sequence.size() == 1u);
+    shapes.particle(r->inline_type->sequence[0], o->inline_type->sequence[0], our_name, false);
+  }
+
+  // Test and the fault are the same in every Altinn contract.
+  const wsdl::Operation* ec2_test = ec2->binding().operation("Test");
+  const wsdl::Operation* our_test = ours->binding().operation("Test");
+  BOOST_TEST_REQUIRE(ec2_test != nullptr);
+  BOOST_TEST_REQUIRE(our_test != nullptr);
+  BOOST_TEST(our_test->soap_action == ec2_test->soap_action);
+  BOOST_TEST(our_test->input_element.value_or(QName{}).str() == ec2_test->input_element.value_or(QName{}).str());
+  for (const char* op : {"Test", "SubmitFormTaskBasic", "GetAltinnSubmissionStatusBasic"}) {
+    const wsdl::Operation* o = ours->binding().operation(op);
+    BOOST_TEST_REQUIRE(o != nullptr, "operation " << op);
+    BOOST_TEST_CONTEXT("operation " << op) { compareFaults(*ec2_test, *o, shapes); }
+  }
+  BOOST_TEST(ours->bindings().front().operations.size() == 3u);
+  BOOST_TEST(shapes.particles() > 0);
+  BOOST_TEST_MESSAGE("IntermediaryInbound: compared " << shapes.types() << " types, " << shapes.particles()
+                                                      << " elements with EC2");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,138 @@
+// openLocalFileStore (persistence/mysql/local_file_store.cpp) on the real filesystem.
+#define BOOST_TEST_MODULE local_file_store_test
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "persistence/database.h"
+
+namespace gateway {
+inline std::ostream& boost_test_print_type(std::ostream& out, StatusCode code) {
+  return out << "StatusCode(" << static_cast<int>(code) << ")";
+}
+}  // namespace gateway
+
+using namespace gateway;
+using namespace gateway::persistence;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempRoot {
+  fs::path path = fs::temp_directory_path() /
+                  ("gwfiles_" + std::to_string(::getpid()) + "_" + std::to_string(std::random_device{}()));
+  ~TempRoot() { fs::remove_all(path); }
+};
+
+std::vector<fs::path> allFiles(const fs::path& root) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file()) files.push_back(e.path());
+  }
+  return files;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(LocalFileStore)
+
+BOOST_AUTO_TEST_CASE(PutGetRemoveRoundTrip) {
+  TempRoot root;
+  auto store = openLocalFileStore((root.path / "a" / "b").string());  // created with parents
+  BOOST_REQUIRE_MESSAGE(store.ok(), store.status().message());
+  std::string bytes("binary\0data\xff", 12);
+  auto blob = store.value()->put(bytes);
+  BOOST_REQUIRE_MESSAGE(blob.ok(), blob.status().message());
+  BOOST_TEST(blob->size == 12);
+  BOOST_TEST(std::regex_match(blob->key, std::regex("[0-9a-f]{32}")));
+  auto read = store.value()->get(blob->key);
+  BOOST_REQUIRE(read.ok());
+  BOOST_TEST(read.value() == bytes);
+
+  // Two-level fan-out: <root>/<k0k1>/<k2k3>/<key>
+  fs::path expected = root.path / "a" / "b" / blob->key.substr(0, 2) / blob->key.substr(2, 2) / blob->key;
+  BOOST_TEST(fs::exists(expected));
+
+  BOOST_TEST(store.value()->remove(blob->key).ok());
+  BOOST_TEST(store.value()->get(blob->key).status().code() == StatusCode::kNotFound);
+  BOOST_TEST(store.value()->remove(blob->key).code() == StatusCode::kNotFound);
+}
+
+BOOST_AUTO_TEST_CASE(Sha256IsOfTheBytes) {
+  TempRoot root;
+  auto store = openLocalFileStore(root.path.string());
+  BOOST_REQUIRE(store.ok());
+  auto abc = store.value()->put("abc");
+  BOOST_REQUIRE(abc.ok());
+  BOOST_TEST(abc->sha256_hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  auto empty = store.value()->put("");
+  BOOST_REQUIRE(empty.ok());
+  BOOST_TEST(empty->size == 0);
+  BOOST_TEST(empty->sha256_hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  BOOST_TEST(store.value()->get(empty->key).value().empty());
+}
+
+BOOST_AUTO_TEST_CASE(KeysAreUniqueAndNoTempFilesRemain) {
+  TempRoot root;
+  auto store = openLocalFileStore(root.path.string());
+  BOOST_REQUIRE(store.ok());
+  std::set<std::string> keys;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        auto blob = store.value()->put(std::string(1000 + i, static_cast<char>('a' + t)));
+        BOOST_REQUIRE(blob.ok());
+        std::lock_guard<std::mutex> lock(mu);
+        keys.insert(blob->key);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  BOOST_TEST(keys.size() == 100u);
+  auto files = allFiles(root.path);
+  BOOST_TEST(files.size() == 100u);
+  for (const auto& f : files) BOOST_TEST(f.filename().string().find(".tmp") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(LargeBlob) {
+  TempRoot root;
+  auto store = openLocalFileStore(root.path.string());
+  BOOST_REQUIRE(store.ok());
+  std::string bytes(8 * 1024 * 1024, '\0');
+  std::mt19937 rng(7);
+  for (auto& c : bytes) c = static_cast<char>(rng());
+  auto blob = store.value()->put(bytes);
+  BOOST_REQUIRE(blob.ok());
+  BOOST_TEST((store.value()->get(blob->key).value() == bytes));
+}
+
+BOOST_AUTO_TEST_CASE(MalformedKeysNeverReachTheFilesystem) {
+  TempRoot root;
+  auto store = openLocalFileStore(root.path.string());
+  BOOST_REQUIRE(store.ok());
+  for (const std::string& key : std::vector<std::string>{"", "../../../../etc/passwd", "0123456789ABCDEF0123456789ABCDEF",
+                                "0123456789abcdef0123456789abcde/", std::string(32, '.')}) {
+    BOOST_TEST(store.value()->get(key).status().code() == StatusCode::kNotFound);
+    BOOST_TEST(store.value()->remove(key).code() == StatusCode::kNotFound);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(RootMustBeAFolder) {
+  TempRoot root;
+  fs::create_directories(root.path);
+  std::ofstream(root.path / "file") << "x";
+  BOOST_TEST(!openLocalFileStore((root.path / "file").string()).ok());
+  BOOST_TEST(openLocalFileStore("").status().code() == StatusCode::kInvalidArgument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,288 @@
+// gatewayctl (tools/gatewayctl) run as a program against the test database: the CLI contract's
+// commands, validation and exit codes (0 ok, 1 error, 2 usage, 3 already exists).
+#define BOOST_TEST_MODULE gatewayctl_test
+#include <boost/test/unit_test.hpp>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "support/test_database.h"
+
+using gateway::testing::TestDatabase;
+using gateway::testing::uniqueOrgNumber;
+using gateway::testing::uniqueSuffix;
+namespace fs = std::filesystem;
+
+using gateway::testing::TestDatabaseFixture;
+BOOST_TEST_GLOBAL_FIXTURE(TestDatabaseFixture);
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string output;  // stdout and stderr
+};
+
+fs::path workDir() {
+  fs::path dir = fs::temp_directory_path() / ("gwctl_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+struct RemoveWorkDir {
+  ~RemoveWorkDir() {
+    std::error_code ec;
+    fs::remove_all(fs::temp_directory_path() / ("gwctl_" + std::to_string(::getpid())), ec);
+  }
+} remove_work_dir;
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs gatewayctl with `args` (already shell-quoted where needed); `input` becomes standard input.
+Run gatewayctl(const std::string& args, const std::string& input = "") {
+  auto& db = TestDatabase::instance();
+  ::setenv("GATEWAY_DB_SOCKET", db.config().unix_socket.c_str(), 1);
+  ::setenv("GATEWAY_DB_USER", db.config().user.c_str(), 1);
+  ::setenv("GATEWAY_DB_PASSWORD", db.config().password.c_str(), 1);
+  ::setenv("GATEWAY_DB_NAME", db.config().database.c_str(), 1);
+  ::setenv("GATEWAY_MIGRATIONS_DIR", db.environment().migrationsDir().c_str(), 1);
+  const fs::path in = workDir() / "stdin";
+  std::ofstream(in, std::ios::trunc) << input;
+  std::string command = std::string(GATEWAYCTL_PATH) + " " + args + " < " + quote(in.string()) + " 2>&1";
+  Run run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  BOOST_REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.output.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+#define EXPECT_EXIT(run_expression, expected)              \
+  do {                                                      \
+    const Run run_once = (run_expression);                  \
+    BOOST_TEST(run_once.code == (expected), run_once.output); \
+  } while (false)
+
+struct Owner {
+  std::string code = "CTL" + uniqueSuffix();
+  std::string org = uniqueOrgNumber();
+};
+
+Owner addOwner() {
+  Owner o;
+  EXPECT_EXIT(gatewayctl("owner add --code " + o.code + " --org " + o.org + " --name 'Etat ' "), 0);
+  return o;
+}
+
+// A self-signed certificate whose subject also carries field=value (e.g. serialNumber=910000004).
+std::string writeCertificate(const std::string& name, const std::string& field, const std::string& value,
+                             std::string& fingerprint) {
+  std::unique_ptr<EVP_PKEY, void (*)(EVP_PKEY*)> key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
+  std::unique_ptr<X509, void (*)(X509*)> cert(X509_new(), &X509_free);
+  X509_set_version(cert.get(), 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
+  X509_NAME* subject = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("ctl test"), -1, -1, 0);
+  if (!field.empty()) {
+    X509_NAME_add_entry_by_txt(subject, field.c_str(), MBSTRING_ASC, reinterpret_cast<const unsigned char*>(value.c_str()),
+                               -1, -1, 0);
+  }
+  X509_set_issuer_name(cert.get(), subject);
+  X509_set_pubkey(cert.get(), key.get());
+  X509_sign(cert.get(), key.get(), EVP_sha256());
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  X509_digest(cert.get(), EVP_sha256(), digest, &length);
+  fingerprint.clear();
+  for (unsigned int i = 0; i < length; ++i) {
+    char hex[3];
+    std::snprintf(hex, sizeof hex, "%02x", digest[i]);
+    fingerprint += hex;
+  }
+  fs::path path = workDir() / (name + ".pem");
+  FILE* out = std::fopen(path.c_str(), "w");
+  PEM_write_X509(out, cert.get());
+  std::fclose(out);
+  return path.string();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(Gatewayctl)
+
+BOOST_AUTO_TEST_CASE(HelpAndUsageErrors) {
+  Run help = gatewayctl("--help");
+  EXPECT_EXIT(help, 0);
+  BOOST_TEST(help.output.find("system add --username U") != std::string::npos);
+  BOOST_TEST(help.output.find("cert show FILE.pem") != std::string::npos);
+  EXPECT_EXIT(gatewayctl("system add --help"), 0);
+  EXPECT_EXIT(gatewayctl(""), 2);
+  EXPECT_EXIT(gatewayctl("frobnicate"), 2);
+  EXPECT_EXIT(gatewayctl("owner add --code X --org 910000004"), 2);             // --name missing
+  EXPECT_EXIT(gatewayctl("owner list --bogus 1"), 2);                           // unknown option
+  EXPECT_EXIT(gatewayctl("owner add --code X --org 910000004 --name"), 2);      // value missing
+  EXPECT_EXIT(gatewayctl("owner list --if-missing"), 2);                        // flag of another command
+}
+
+BOOST_AUTO_TEST_CASE(MigrateIsIdempotent) {
+  Run first = gatewayctl("migrate");
+  EXPECT_EXIT(first, 0);
+  EXPECT_EXIT(gatewayctl("migrate --dir " + quote(TestDatabase::instance().environment().migrationsDir())), 0);
+  EXPECT_EXIT(gatewayctl("migrate --dir /nonexistent"), 1);
+}
+
+BOOST_AUTO_TEST_CASE(OwnerAddValidatesAndReportsDuplicates) {
+  EXPECT_EXIT(gatewayctl("owner add --code A1 --org 910000005 --name x"), 2);  // bad check digit
+  EXPECT_EXIT(gatewayctl("owner add --code A1 --org 91000000 --name x"), 2);
+  EXPECT_EXIT(gatewayctl("owner add --code 'bad code' --org 910000004 --name x"), 2);
+  Owner o = addOwner();
+  EXPECT_EXIT(gatewayctl("owner add --code " + o.code + " --org " + o.org + " --name again"), 3);
+  EXPECT_EXIT(gatewayctl("owner add --code " + o.code + " --org " + o.org + " --name again --if-missing"), 0);
+  // Same code, other org number: not "the same owner".
+  EXPECT_EXIT(gatewayctl("owner add --code " + o.code + " --org " + uniqueOrgNumber() + " --name x --if-missing"), 3);
+  Run list = gatewayctl("owner list");
+  EXPECT_EXIT(list, 0);
+  BOOST_TEST(list.output.find(o.code + "\t" + o.org) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(SystemLifecycle) {
+  Owner o = addOwner();
+  const std::string user = "sys-" + uniqueSuffix();
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org " + o.org + " --role owner --owner " + o.code,
+                         "s3cret-pass\n"),
+              0);
+  auto found = TestDatabase::instance().database().systems().findByUsername(user);
+  BOOST_REQUIRE(found.ok() && found->has_value());
+  const std::string first_hash = found.value()->password_hash;
+  BOOST_TEST(first_hash.rfind("pbkdf2-sha256$", 0) == 0);
+  BOOST_TEST(first_hash.find("s3cret-pass") == std::string::npos);
+
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org " + o.org + " --role owner --owner " + o.code, "x\n"),
+              3);
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org " + o.org + " --role owner --owner " + o.code +
+                         " --if-missing"),
+              0);
+
+  ::setenv("CTL_TEST_PASSWORD", "from-env", 1);
+  EXPECT_EXIT(gatewayctl("system passwd --username " + user + " --password-env CTL_TEST_PASSWORD"), 0);
+  auto changed = TestDatabase::instance().database().systems().findByUsername(user);
+  BOOST_TEST(changed.value()->password_hash != first_hash);
+  BOOST_TEST(changed.value()->credential_version == 2);
+
+  EXPECT_EXIT(gatewayctl("system disable --username " + user), 0);
+  BOOST_TEST(!TestDatabase::instance().database().systems().findByUsername(user).value()->active);
+  EXPECT_EXIT(gatewayctl("system enable --username " + user), 0);
+  BOOST_TEST(TestDatabase::instance().database().systems().findByUsername(user).value()->active);
+  EXPECT_EXIT(gatewayctl("system disable --username nobody-" + uniqueSuffix()), 1);
+
+  Run list = gatewayctl("system list");
+  EXPECT_EXIT(list, 0);
+  BOOST_TEST(list.output.find(user + "\t" + o.org + "\towner\t" + o.code + "\tyes") != std::string::npos);
+  BOOST_TEST(list.output.find("pbkdf2") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(SystemAddRefusesBadInput) {
+  Owner o = addOwner();
+  const std::string user = "bad-" + uniqueSuffix();
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org " + o.org + " --role owner", "pw\n"), 2);
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org 910000209 --role enduser --owner " + o.code, "pw\n"),
+              2);
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org 910000209 --role admin", "pw\n"), 2);
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org 910000209 --role enduser", ""), 2);  // no password
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org 910000209 --role enduser --password-env NOPE_UNSET"),
+              2);
+  // Owner system whose org number differs from its owner's: refused by the repository.
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org 910000209 --role owner --owner " + o.code, "pw\n"),
+              1);
+  BOOST_TEST(!TestDatabase::instance().database().systems().findByUsername(user).value().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(ServicesAndReportees) {
+  Owner o = addOwner();
+  const std::string code = "SC" + uniqueSuffix();
+  const std::string add = "service add --owner " + o.code + " --code " + code + " --edition 1 --name 'Skjema' ";
+  EXPECT_EXIT(gatewayctl(add), 2);                           // no --format
+  EXPECT_EXIT(gatewayctl(add + "--format 5703"), 2);         // not ID:VERSION
+  EXPECT_EXIT(gatewayctl(add + "--format 5703:x"), 2);
+  EXPECT_EXIT(gatewayctl("service add --owner " + o.code + " --code " + code + " --edition 0 --name n --format 1:1"), 2);
+  EXPECT_EXIT(gatewayctl(add + "--format 5703:34 --format 5704:1"), 0);
+  EXPECT_EXIT(gatewayctl(add + "--format 5703:34"), 3);
+  EXPECT_EXIT(gatewayctl(add + "--format 5703:34 --if-missing"), 0);
+  Owner other = addOwner();
+  EXPECT_EXIT(gatewayctl("service add --owner " + other.code + " --code " + code +
+                         " --edition 1 --name x --format 1:1 --if-missing"),
+              3);
+  EXPECT_EXIT(gatewayctl("service add --owner NOPE" + uniqueSuffix() + " --code X" + uniqueSuffix() +
+                         " --edition 1 --name x --format 1:1"),
+              1);
+  Run list = gatewayctl("service list");
+  BOOST_TEST(list.output.find(o.code + "\t" + code + "\t1\tFormTask\t5703:34,5704:1\tSkjema") != std::string::npos,
+             list.output);
+
+  const std::string user = "rep-" + uniqueSuffix();
+  EXPECT_EXIT(gatewayctl("system add --username " + user + " --org 910000209 --role enduser", "pw\n"), 0);
+  EXPECT_EXIT(gatewayctl("reportee grant --system " + user + " --reportee 910000306"), 0);
+  EXPECT_EXIT(gatewayctl("reportee grant --system " + user + " --reportee 01019010046"), 0);
+  EXPECT_EXIT(gatewayctl("reportee grant --system " + user + " --reportee 910000306"), 3);
+  EXPECT_EXIT(gatewayctl("reportee grant --system " + user + " --reportee 910000306 --if-missing"), 0);
+  EXPECT_EXIT(gatewayctl("reportee grant --system " + user + " --reportee 01019010047"), 2);  // bad check digits
+  EXPECT_EXIT(gatewayctl("reportee grant --system " + user + " --reportee 910000307"), 2);
+  EXPECT_EXIT(gatewayctl("reportee grant --system nobody-" + uniqueSuffix() + " --reportee 910000306"), 1);
+  Run reportees = gatewayctl("reportee list --system " + user);
+  EXPECT_EXIT(reportees, 0);
+  BOOST_TEST(reportees.output == "01019010046\n910000306\n");
+  EXPECT_EXIT(gatewayctl("reportee revoke --system " + user + " --reportee 910000306"), 0);
+  EXPECT_EXIT(gatewayctl("reportee revoke --system " + user + " --reportee 910000306"), 1);
+  BOOST_TEST(gatewayctl("reportee list --system " + user).output == "01019010046\n");
+}
+
+BOOST_AUTO_TEST_CASE(CertShowPrintsWhatTheGatewayReads) {
+  std::string fingerprint;
+  std::string path = writeCertificate("serial", "serialNumber", "910000004", fingerprint);
+  Run shown = gatewayctl("cert show " + quote(path));
+  EXPECT_EXIT(shown, 0);
+  BOOST_TEST(shown.output.find("org_number: 910000004") != std::string::npos, shown.output);
+  BOOST_TEST(shown.output.find("sha256_fingerprint: " + fingerprint) != std::string::npos, shown.output);
+  BOOST_TEST(shown.output.find("subject: ") != std::string::npos);
+
+  path = writeCertificate("ntrno", "organizationIdentifier", "NTRNO-910000101", fingerprint);
+  BOOST_TEST(gatewayctl("cert show " + quote(path)).output.find("org_number: 910000101") != std::string::npos);
+
+  path = writeCertificate("noorg", "", "", fingerprint);
+  Run none = gatewayctl("cert show " + quote(path));
+  EXPECT_EXIT(none, 0);
+  BOOST_TEST(none.output.find("org_number: (none") != std::string::npos, none.output);
+
+  EXPECT_EXIT(gatewayctl("cert show /nonexistent.pem"), 1);
+  EXPECT_EXIT(gatewayctl("cert show"), 2);
+  std::ofstream(workDir() / "garbage.pem") << "not a certificate";
+  EXPECT_EXIT(gatewayctl("cert show " + quote((workDir() / "garbage.pem").string())), 1);
+}
+
+BOOST_AUTO_TEST_CASE(UnreachableDatabaseIsAnError) {
+  ::setenv("GATEWAY_DB_SOCKET", "/nonexistent.sock", 1);
+  std::string command = std::string(GATEWAYCTL_PATH) + " owner list > /dev/null 2>&1";
+  int status = std::system(command.c_str());
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 1));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

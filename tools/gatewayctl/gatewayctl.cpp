@@ -1,0 +1,530 @@
+#include "gatewayctl.h"
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "auth/certificate_identity.h"
+#include "auth/password_hash.h"
+#include "cli_args.h"
+#include "config/gateway_config.h"
+#include "core/party_numbers.h"
+#include "persistence/database.h"
+
+namespace gateway::tools {
+namespace {
+
+using persistence::Database;
+
+struct Context {
+  const ParsedArgs& args;
+  std::vector<std::string> positional;
+  config::GatewayConfig config;
+  std::unique_ptr<Database> db;
+};
+
+struct Command {
+  std::vector<std::string> words;
+  std::vector<std::string> required;    // options that must be given
+  std::vector<std::string> optional;    // options that may be given
+  std::vector<std::string> repeatable;  // options that may be given more than once
+  std::vector<std::string> flags;
+  std::vector<std::string> positional;  // names of positional arguments
+  bool needs_database = true;
+  const char* synopsis;
+  const char* help;
+  std::function<int(Context&)> run;
+};
+
+// ------------------------------------------------------------------------------------------------
+// Output helpers
+
+int usageError(const std::string& message) {
+  std::cerr << "gatewayctl: " << message << "\n(see gatewayctl --help)\n";
+  return kExitUsage;
+}
+
+int failed(const Status& status, const std::string& what) {
+  std::cerr << "gatewayctl: " << what << ": " << status.message() << "\n";
+  return status.code() == StatusCode::kAlreadyExists ? kExitAlreadyExists : kExitError;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+// ------------------------------------------------------------------------------------------------
+// Input validation
+
+bool matches(const std::string& value, const char* pattern) { return std::regex_match(value, std::regex(pattern)); }
+
+std::optional<std::string> checkCode(const std::string& what, const std::string& value) {
+  if (!matches(value, "[A-Za-z0-9_-]{1,32}")) return what + " must be 1-32 letters, digits, '-' or '_'";
+  return std::nullopt;
+}
+
+std::optional<std::string> checkOrgNumber(const std::string& value) {
+  if (!core::isValidOrganisationNumber(value)) {
+    return "'" + value + "' is not a valid organisation number (9 digits with a mod-11 check digit)";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> checkName(const std::string& value) {
+  if (value.empty() || value.size() > 255) return std::string("name must be 1-255 characters");
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7f) return std::string("name must not contain control characters");
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> checkUsername(const std::string& value) {
+  if (!matches(value, "[A-Za-z0-9._@-]{1,64}")) return std::string("username must be 1-64 letters, digits, '.', '_', '@' or '-'");
+  return std::nullopt;
+}
+
+bool parsePositiveInt(const std::string& text, int& out, bool allow_zero = false) {
+  long value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value > INT_MAX) return false;
+  if (value < (allow_zero ? 0 : 1)) return false;
+  out = static_cast<int>(value);
+  return true;
+}
+
+std::optional<std::string> parseFormat(const std::string& text, persistence::DataFormat& out) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos) return "format '" + text + "' must be ID:VERSION (e.g. 5703:34)";
+  out.id = text.substr(0, colon);
+  if (!matches(out.id, "[A-Za-z0-9_-]{1,32}")) return "format '" + text + "': ID must be 1-32 letters, digits, '-' or '_'";
+  if (!parsePositiveInt(text.substr(colon + 1), out.version, true)) {
+    return "format '" + text + "': VERSION must be a whole number >= 0";
+  }
+  return std::nullopt;
+}
+
+// The password from --password-env VAR, else one line of standard input (not echoed on a terminal).
+std::optional<std::string> readPassword(const ParsedArgs& args, const std::string& username, std::string& error) {
+  std::string password;
+  if (auto var = args.value("--password-env")) {
+    const char* value = std::getenv(var->c_str());
+    if (value == nullptr) {
+      error = "environment variable " + *var + " is not set";
+      return std::nullopt;
+    }
+    password = value;
+  } else {
+    const bool tty = ::isatty(STDIN_FILENO) != 0;
+    termios saved{};
+    if (tty) {
+      std::cerr << "Password for " << username << ": " << std::flush;
+      ::tcgetattr(STDIN_FILENO, &saved);
+      termios quiet = saved;
+      quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
+      ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    bool got = static_cast<bool>(std::getline(std::cin, password));
+    if (tty) {
+      ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+      std::cerr << "\n";
+    }
+    if (!got && password.empty()) {
+      error = "no password: give one line on standard input or use --password-env VAR";
+      return std::nullopt;
+    }
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+  }
+  if (password.empty()) {
+    error = "the password must not be empty";
+    return std::nullopt;
+  }
+  if (password.size() > 1024) {
+    error = "the password is longer than 1024 bytes";
+    return std::nullopt;
+  }
+  return password;
+}
+
+const char* roleName(persistence::SystemRole role) {
+  return role == persistence::SystemRole::kServiceOwner ? "owner" : "enduser";
+}
+
+// ------------------------------------------------------------------------------------------------
+// Commands
+
+int cmdMigrate(Context& ctx) {
+  std::string dir = ctx.args.value("--dir").value_or(ctx.config.migrations_dir);
+  if (dir.empty()) return usageError("no migrations folder: pass --dir DIR or set migrations.dir in the config");
+  Status s = ctx.db->migrate(dir);
+  if (!s.ok()) return failed(s, "migrate");
+  std::cout << "migrations up to date (" << dir << ")\n";
+  return kExitOk;
+}
+
+int cmdOwnerAdd(Context& ctx) {
+  persistence::ServiceOwnerRecord owner;
+  owner.code = *ctx.args.value("--code");
+  owner.org_number = *ctx.args.value("--org");
+  owner.name = *ctx.args.value("--name");
+  if (auto e = checkCode("--code", owner.code)) return usageError(*e);
+  if (auto e = checkOrgNumber(owner.org_number)) return usageError(*e);
+  if (auto e = checkName(owner.name)) return usageError(*e);
+  auto added = ctx.db->provisioning().addServiceOwner(owner);
+  if (added.ok()) {
+    std::cout << "service owner " << owner.code << " added\n";
+    return kExitOk;
+  }
+  if (added.status().code() == StatusCode::kAlreadyExists && ctx.args.has("--if-missing")) {
+    auto owners = ctx.db->provisioning().listServiceOwners();
+    if (!owners.ok()) return failed(owners.status(), "owner add");
+    for (const auto& o : owners.value()) {
+      if (o.code == owner.code && o.org_number == owner.org_number) {
+        std::cout << "service owner " << owner.code << " exists; unchanged\n";
+        return kExitOk;
+      }
+    }
+    std::cerr << "gatewayctl: owner add: the code or org number is taken by a different service owner\n";
+    return kExitAlreadyExists;
+  }
+  return failed(added.status(), "owner add");
+}
+
+int cmdOwnerList(Context& ctx) {
+  auto owners = ctx.db->provisioning().listServiceOwners();
+  if (!owners.ok()) return failed(owners.status(), "owner list");
+  std::cout << "code\torg_number\tname\n";
+  for (const auto& o : owners.value()) std::cout << o.code << '\t' << o.org_number << '\t' << o.name << '\n';
+  return kExitOk;
+}
+
+int cmdSystemAdd(Context& ctx) {
+  persistence::SystemRecord system;
+  system.username = *ctx.args.value("--username");
+  system.org_number = *ctx.args.value("--org");
+  const std::string role = *ctx.args.value("--role");
+  if (auto e = checkUsername(system.username)) return usageError(*e);
+  if (auto e = checkOrgNumber(system.org_number)) return usageError(*e);
+  if (role == "owner") {
+    system.role = persistence::SystemRole::kServiceOwner;
+    auto owner = ctx.args.value("--owner");
+    if (!owner) return usageError("--role owner needs --owner CODE");
+    if (auto e = checkCode("--owner", *owner)) return usageError(*e);
+    system.owner_code = *owner;
+  } else if (role == "enduser") {
+    system.role = persistence::SystemRole::kEndUser;
+    if (ctx.args.has("--owner")) return usageError("--owner is only for --role owner");
+  } else {
+    return usageError("--role must be owner or enduser");
+  }
+
+  if (ctx.args.has("--if-missing")) {
+    auto existing = ctx.db->systems().findByUsername(system.username);
+    if (!existing.ok()) return failed(existing.status(), "system add");
+    if (existing.value()) {
+      const auto& e = *existing.value();
+      if (e.role == system.role && e.org_number == system.org_number && e.owner_code == system.owner_code) {
+        std::cout << "system " << system.username << " exists; unchanged\n";
+        return kExitOk;
+      }
+      std::cerr << "gatewayctl: system add: system " << system.username << " exists with other settings\n";
+      return kExitAlreadyExists;
+    }
+  }
+
+  std::string error;
+  auto password = readPassword(ctx.args, system.username, error);
+  if (!password) return usageError(error);
+  auto hash = auth::hashPassword(*password);
+  if (!hash.ok()) return failed(hash.status(), "system add");
+  system.password_hash = hash.value();
+  auto added = ctx.db->provisioning().addSystem(system);
+  if (!added.ok()) {
+    if (added.status().code() == StatusCode::kAlreadyExists && ctx.args.has("--if-missing")) {
+      std::cout << "system " << system.username << " exists; unchanged\n";  // added concurrently
+      return kExitOk;
+    }
+    return failed(added.status(), "system add");
+  }
+  std::cout << "system " << system.username << " added (" << role << ")\n";
+  return kExitOk;
+}
+
+int cmdSystemPasswd(Context& ctx) {
+  const std::string username = *ctx.args.value("--username");
+  if (auto e = checkUsername(username)) return usageError(*e);
+  std::string error;
+  auto password = readPassword(ctx.args, username, error);
+  if (!password) return usageError(error);
+  auto hash = auth::hashPassword(*password);
+  if (!hash.ok()) return failed(hash.status(), "system passwd");
+  Status s = ctx.db->provisioning().setSystemPassword(username, hash.value());
+  if (!s.ok()) return failed(s, "system passwd");
+  std::cout << "password of " << username << " changed\n";
+  return kExitOk;
+}
+
+int cmdSystemSetActive(Context& ctx, bool active) {
+  const std::string username = *ctx.args.value("--username");
+  if (auto e = checkUsername(username)) return usageError(*e);
+  Status s = ctx.db->provisioning().setSystemActive(username, active);
+  if (!s.ok()) return failed(s, active ? "system enable" : "system disable");
+  std::cout << "system " << username << (active ? " enabled\n" : " disabled\n");
+  return kExitOk;
+}
+
+int cmdSystemList(Context& ctx) {
+  auto systems = ctx.db->provisioning().listSystems();
+  if (!systems.ok()) return failed(systems.status(), "system list");
+  std::cout << "username\torg_number\trole\towner\tactive\tcredential_version\n";
+  for (const auto& s : systems.value()) {
+    std::cout << s.username << '\t' << s.org_number << '\t' << roleName(s.role) << '\t'
+              << (s.owner_code.empty() ? "-" : s.owner_code) << '\t' << (s.active ? "yes" : "no") << '\t'
+              << s.credential_version << '\n';
+  }
+  return kExitOk;
+}
+
+int cmdServiceAdd(Context& ctx) {
+  persistence::ServiceRecord service;
+  service.owner_code = *ctx.args.value("--owner");
+  service.code = *ctx.args.value("--code");
+  service.name = *ctx.args.value("--name");
+  service.kind = ctx.args.value("--kind").value_or("FormTask");
+  if (auto e = checkCode("--owner", service.owner_code)) return usageError(*e);
+  if (auto e = checkCode("--code", service.code)) return usageError(*e);
+  if (auto e = checkName(service.name)) return usageError(*e);
+  if (!parsePositiveInt(*ctx.args.value("--edition"), service.edition)) {
+    return usageError("--edition must be a whole number greater than 0");
+  }
+  if (!matches(service.kind, "[A-Za-z]{1,32}")) return usageError("--kind must be a word such as FormTask");
+  for (const std::string& text : ctx.args.values("--format")) {
+    persistence::DataFormat format;
+    if (auto e = parseFormat(text, format)) return usageError(*e);
+    service.formats.push_back(format);
+  }
+
+  if (ctx.args.has("--if-missing")) {
+    auto existing = ctx.db->services().find(service.code, service.edition);
+    if (!existing.ok()) return failed(existing.status(), "service add");
+    if (existing.value()) {
+      if (existing.value()->owner_code == service.owner_code) {
+        std::cout << "service " << service.code << " edition " << service.edition << " exists; unchanged\n";
+        return kExitOk;
+      }
+      std::cerr << "gatewayctl: service add: service " << service.code << " edition " << service.edition
+                << " belongs to another owner\n";
+      return kExitAlreadyExists;
+    }
+  }
+  auto added = ctx.db->provisioning().addService(service);
+  if (!added.ok()) return failed(added.status(), "service add");
+  std::cout << "service " << service.code << " edition " << service.edition << " added for " << service.owner_code
+            << "\n";
+  return kExitOk;
+}
+
+int cmdServiceList(Context& ctx) {
+  auto services = ctx.db->provisioning().listServices();
+  if (!services.ok()) return failed(services.status(), "service list");
+  std::cout << "owner\tcode\tedition\tkind\tformats\tname\n";
+  for (const auto& s : services.value()) {
+    std::string formats;
+    for (const auto& f : s.formats) {
+      if (!formats.empty()) formats += ',';
+      formats += f.id + ":" + std::to_string(f.version);
+    }
+    std::cout << s.owner_code << '\t' << s.code << '\t' << s.edition << '\t' << s.kind << '\t'
+              << (formats.empty() ? "-" : formats) << '\t' << s.name << '\n';
+  }
+  return kExitOk;
+}
+
+std::optional<std::string> checkReportee(const std::string& value) {
+  if (!core::isValidReportee(value)) {
+    return "'" + value + "' is neither a valid organisation number (9 digits) nor a valid national identity number "
+           "(11 digits)";
+  }
+  return std::nullopt;
+}
+
+int cmdReporteeGrant(Context& ctx) {
+  const std::string system = *ctx.args.value("--system");
+  const std::string reportee = *ctx.args.value("--reportee");
+  if (auto e = checkUsername(system)) return usageError(*e);
+  if (auto e = checkReportee(reportee)) return usageError(*e);
+  Status s = ctx.db->provisioning().grantReportee(system, reportee);
+  if (s.code() == StatusCode::kAlreadyExists && ctx.args.has("--if-missing")) {
+    std::cout << "reportee already granted to " << system << "; unchanged\n";
+    return kExitOk;
+  }
+  if (!s.ok()) return failed(s, "reportee grant");
+  std::cout << "reportee granted to " << system << "\n";
+  return kExitOk;
+}
+
+int cmdReporteeRevoke(Context& ctx) {
+  const std::string system = *ctx.args.value("--system");
+  const std::string reportee = *ctx.args.value("--reportee");
+  if (auto e = checkUsername(system)) return usageError(*e);
+  if (auto e = checkReportee(reportee)) return usageError(*e);
+  Status s = ctx.db->provisioning().revokeReportee(system, reportee);
+  if (!s.ok()) return failed(s, "reportee revoke");
+  std::cout << "reportee revoked from " << system << "\n";
+  return kExitOk;
+}
+
+int cmdReporteeList(Context& ctx) {
+  const std::string system = *ctx.args.value("--system");
+  if (auto e = checkUsername(system)) return usageError(*e);
+  auto reportees = ctx.db->provisioning().listReportees(system);
+  if (!reportees.ok()) return failed(reportees.status(), "reportee list");
+  for (const auto& r : reportees.value()) std::cout << r << '\n';
+  return kExitOk;
+}
+
+int cmdCertShow(Context& ctx) {
+  const std::string& path = ctx.positional.at(0);
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "r"), &std::fclose);
+  if (!file) {
+    std::cerr << "gatewayctl: cert show: cannot open " << path << "\n";
+    return kExitError;
+  }
+  std::unique_ptr<X509, void (*)(X509*)> cert(PEM_read_X509(file.get(), nullptr, nullptr, nullptr), &X509_free);
+  if (!cert) {
+    std::cerr << "gatewayctl: cert show: " << path << " holds no PEM certificate\n";
+    return kExitError;
+  }
+  auth::CertificateIdentity identity = auth::identityFromCertificate(cert.get());
+  std::cout << "org_number: " << identity.org_number.value_or("(none: the gateway refuses this certificate)") << '\n'
+            << "subject: " << identity.subject << '\n'
+            << "sha256_fingerprint: " << identity.sha256_fingerprint << '\n';
+  return kExitOk;
+}
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {{"migrate"}, {}, {"--dir"}, {}, {}, {}, true, "migrate [--dir DIR]",
+       "Apply the schema migrations newer than the database's version (DIR defaults to migrations.dir).", cmdMigrate},
+      {{"owner", "add"}, {"--code", "--org", "--name"}, {}, {}, {"--if-missing"}, {}, true,
+       "owner add --code CODE --org ORGNR --name NAME [--if-missing]",
+       "Register a service owner (agency). --if-missing: exit 0 when the same owner exists.", cmdOwnerAdd},
+      {{"owner", "list"}, {}, {}, {}, {}, {}, true, "owner list", "List service owners.", cmdOwnerList},
+      {{"system", "add"}, {"--username", "--org", "--role"}, {"--owner", "--password-env"}, {}, {"--if-missing"}, {},
+       true, "system add --username U --org ORGNR --role owner|enduser [--owner CODE] [--password-env VAR] [--if-missing]",
+       "Register a system. The password is one line on standard input, or the value of environment variable VAR.",
+       cmdSystemAdd},
+      {{"system", "passwd"}, {"--username"}, {"--password-env"}, {}, {}, {}, true,
+       "system passwd --username U [--password-env VAR]", "Set a new password (standard input or VAR).",
+       cmdSystemPasswd},
+      {{"system", "disable"}, {"--username"}, {}, {}, {}, {}, true, "system disable --username U",
+       "Refuse the system's requests from now on.", [](Context& c) { return cmdSystemSetActive(c, false); }},
+      {{"system", "enable"}, {"--username"}, {}, {}, {}, {}, true, "system enable --username U",
+       "Accept the system's requests again.", [](Context& c) { return cmdSystemSetActive(c, true); }},
+      {{"system", "list"}, {}, {}, {}, {}, {}, true, "system list", "List systems (never passwords).", cmdSystemList},
+      {{"service", "add"}, {"--owner", "--code", "--edition", "--name", "--format"}, {"--kind"}, {"--format"},
+       {"--if-missing"}, {}, true,
+       "service add --owner CODE --code C --edition N --name NAME --format ID:VERSION [--format ...] [--kind FormTask] "
+       "[--if-missing]",
+       "Register a service edition and the data formats it accepts.", cmdServiceAdd},
+      {{"service", "list"}, {}, {}, {}, {}, {}, true, "service list", "List services.", cmdServiceList},
+      {{"reportee", "grant"}, {"--system", "--reportee"}, {}, {}, {"--if-missing"}, {}, true,
+       "reportee grant --system U --reportee NUMBER [--if-missing]",
+       "Let an end-user system act for a reportee (organisation or national identity number).", cmdReporteeGrant},
+      {{"reportee", "revoke"}, {"--system", "--reportee"}, {}, {}, {}, {}, true,
+       "reportee revoke --system U --reportee NUMBER", "Withdraw a grant.", cmdReporteeRevoke},
+      {{"reportee", "list"}, {"--system"}, {}, {}, {}, {}, true, "reportee list --system U",
+       "List the reportees a system may act for.", cmdReporteeList},
+      {{"cert", "show"}, {}, {}, {}, {}, {"FILE"}, false, "cert show FILE.pem",
+       "Print the org number, subject and SHA-256 fingerprint as the gateway reads them.", cmdCertShow},
+  };
+  return table;
+}
+
+void printUsage(std::ostream& out) {
+  out << "usage: gatewayctl [--config FILE] <command> [options]\n\n"
+         "Commands:\n";
+  for (const auto& c : commands()) out << "  " << c.synopsis << "\n      " << c.help << "\n";
+  out << "\nOptions take a value as '--name VALUE' or '--name=VALUE'. --config FILE is the gateway's config\n"
+         "(GATEWAY_* environment variables override it, e.g. GATEWAY_DB_SOCKET). Passwords are never echoed\n"
+         "or printed.\n"
+         "Exit codes: 0 ok, 1 error, 2 usage, 3 already exists.\n";
+}
+
+}  // namespace
+
+int runGatewayctl(int argc, char** argv) {
+  ParsedArgs args;
+  if (auto error = parseArgs(argc, argv, args)) return usageError(*error);
+  if (args.words.empty() || args.words[0] == "help") {
+    if (args.has("--help") || (!args.words.empty() && args.words[0] == "help")) {
+      printUsage(std::cout);
+      return kExitOk;
+    }
+    printUsage(std::cerr);
+    return kExitUsage;
+  }
+
+  const Command* command = nullptr;
+  for (const auto& c : commands()) {
+    if (args.words.size() >= c.words.size() && std::equal(c.words.begin(), c.words.end(), args.words.begin())) {
+      command = &c;
+      break;
+    }
+  }
+  if (command == nullptr) {
+    std::string words;
+    for (const auto& w : args.words) words += (words.empty() ? "" : " ") + w;
+    return usageError("unknown command '" + words + "'");
+  }
+  if (args.has("--help")) {
+    std::cout << "usage: gatewayctl [--config FILE] " << command->synopsis << "\n  " << command->help << "\n";
+    return kExitOk;
+  }
+
+  Context ctx{args, {}, {}, nullptr};
+  ctx.positional.assign(args.words.begin() + static_cast<long>(command->words.size()), args.words.end());
+  if (ctx.positional.size() != command->positional.size()) {
+    return usageError(std::string("usage: gatewayctl ") + command->synopsis);
+  }
+  for (const auto& [name, values] : args.options) {
+    const bool known = name == "--config" || contains(command->required, name) || contains(command->optional, name);
+    if (!known) return usageError("option " + name + " does not apply to '" + std::string(command->synopsis) + "'");
+    if (values.size() > 1 && !contains(command->repeatable, name)) return usageError("option " + name + " given twice");
+  }
+  for (const auto& flag : args.flags) {
+    if (flag != "--help" && !contains(command->flags, flag)) {
+      return usageError("option " + flag + " does not apply to '" + std::string(command->synopsis) + "'");
+    }
+  }
+  for (const auto& name : command->required) {
+    if (!args.value(name)) return usageError("missing " + name + " (usage: gatewayctl " + command->synopsis + ")");
+  }
+
+  if (command->needs_database) {
+    auto loaded = config::loadConfig(args.value("--config").value_or(""));
+    if (!loaded.ok()) {
+      std::cerr << "gatewayctl: config: " << loaded.status().message() << "\n";
+      return kExitError;
+    }
+    ctx.config = std::move(loaded).value();
+    auto db = Database::connect(ctx.config.database);
+    if (!db.ok()) return failed(db.status(), "database");
+    ctx.db = std::move(db).value();
+  }
+  return command->run(ctx);
+}
+
+}  // namespace gateway::tools
