@@ -1,0 +1,109 @@
+// gatewayd: the SOAP gateway daemon. Wires configuration, persistence, auth, the core and the SOAP
+// endpoints into the HTTPS server, then serves until SIGTERM or SIGINT.
+//
+//   gatewayd --config FILE      serve (FILE may be omitted: defaults + GATEWAY_* environment)
+//   gatewayd --version          print the version
+//
+// Exit codes: 0 after a clean shutdown, 1 when configuration or start-up fails (the reason is
+// logged as a JSON line on stderr), 2 for a usage error.
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "auth/credential_verifier.h"
+#include "common/log.h"
+#include "config/gateway_config.h"
+#include "core/services.h"
+#include "persistence/database.h"
+#include "server/server.h"
+#include "server/signals.h"
+#include "services/endpoint.h"
+
+#ifndef GATEWAY_VERSION
+#define GATEWAY_VERSION "0.1.0"
+#endif
+
+namespace {
+
+using namespace gateway;
+
+constexpr int kExitOk = 0;
+constexpr int kExitStartup = 1;
+constexpr int kExitUsage = 2;
+
+int usage() {
+  std::fprintf(stderr, "usage: gatewayd [--config FILE] [--version]\n");
+  return kExitUsage;
+}
+
+int startupFailed(const std::string& stage, const Status& status) {
+  log::error("startup.failed", {{"stage", stage}, {"error", status.message()}});
+  return kExitStartup;
+}
+
+int run(const std::string& config_path) {
+  auto config = config::loadConfig(config_path);
+  if (!config.ok()) return startupFailed("config", config.status());
+  const config::GatewayConfig& c = config.value();
+  log::Level level;
+  if (!log::parseLevel(c.log_level, level)) {
+    return startupFailed("config", Status::InvalidArgument("log.level must be debug, info, warn or error"));
+  }
+  log::setLevel(level);
+
+  auto database = persistence::Database::connect(c.database);
+  if (!database.ok()) return startupFailed("database", database.status());
+  auto files = persistence::openLocalFileStore(c.storage_root);
+  if (!files.ok()) return startupFailed("storage", files.status());
+
+  auth::CredentialVerifier verifier(database.value()->systems(), std::chrono::seconds(c.credential_cache_seconds));
+  core::CoreLimits limits;
+  limits.max_forms = c.limits.max_forms;
+  limits.max_attachments = c.limits.max_attachments;
+  limits.max_attachment_bytes = c.limits.max_attachment_bytes;
+  limits.max_form_data_bytes = c.limits.max_form_data_bytes;
+  core::Services core(*database.value(), *files.value(), verifier, limits);
+
+  persistence::Database& db = *database.value();
+  auto server = server::Server::create(c, services::makeEndpoints(core), [&db] { return db.ping(); });
+  if (!server.ok()) return startupFailed("server", server.status());
+  if (Status s = server.value()->start(); !s.ok()) return startupFailed("server", s);
+
+  const int signal = server::waitForShutdownSignal();
+  log::info("shutdown.requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--version")) {
+      std::printf("gatewayd %s\n", GATEWAY_VERSION);
+      return kExitOk;
+    }
+    if (!std::strcmp(argv[i], "--config") && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (!std::strncmp(argv[i], "--config=", 9)) {
+      config_path = argv[i] + 9;
+    } else {
+      return usage();
+    }
+  }
+  // Before any thread exists, so every thread inherits the mask and main alone takes the signal.
+  server::blockShutdownSignals();
+  server::ignoreSigpipe();
+  try {
+    return run(config_path);
+  } catch (const std::exception& e) {
+    log::error("startup.failed", {{"stage", "unexpected"}, {"error", e.what()}});
+    return kExitStartup;
+  }
+}

@@ -1,0 +1,128 @@
+#define BOOST_TEST_MODULE gateway_config
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "config/gateway_config.h"
+
+namespace bdata = boost::unit_test::data;
+using gateway::StatusCode;
+using gateway::config::loadConfig;
+using Env = std::map<std::string, std::string>;
+
+namespace {
+
+// A config file that lives for one test.
+struct ConfigFile {
+  explicit ConfigFile(const std::string& text) {
+    char pattern[] = "/tmp/gw-config-XXXXXX";
+    int fd = mkstemp(pattern);
+    BOOST_REQUIRE(fd >= 0);
+    ::close(fd);
+    path = pattern;
+    std::ofstream(path) << text;
+  }
+  ~ConfigFile() { std::remove(path.c_str()); }
+  std::string path;
+};
+
+void requireInvalid(const gateway::Result<gateway::config::GatewayConfig>& r, const std::string& mention) {
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(static_cast<int>(r.status().code()) == static_cast<int>(StatusCode::kInvalidArgument));
+  BOOST_TEST(r.status().message().find(mention) != std::string::npos, r.status().message());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(ConfigLoader)
+
+BOOST_AUTO_TEST_CASE(DefaultsWithoutFileOrEnvironment) {
+  auto c = loadConfig("", Env{});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->server.host == "127.0.0.1");
+  BOOST_TEST(c->server.port == 8443);
+  BOOST_TEST(c->server.public_base_url == "https://127.0.0.1:8443");
+  BOOST_TEST(c->limits.max_message_bytes == 16L * 1024 * 1024);
+  BOOST_TEST(c->log_level == "info");
+}
+
+BOOST_AUTO_TEST_CASE(ReadsKeysCommentsAndWhitespace) {
+  ConfigFile f(
+      "# gateway\n"
+      "\n"
+      "listen.host = 0.0.0.0\n"
+      "listen.port=9443   # trailing comment\n"
+      "  workers =\t16\r\n"
+      "tls.certificate = /etc/gw/server.pem\n"
+      "db.socket = /run/mysqld/mysqld.sock\n"
+      "limits.max_message_bytes = 1048576\n");
+  auto c = loadConfig(f.path, Env{});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->server.host == "0.0.0.0");
+  BOOST_TEST(c->server.port == 9443);
+  BOOST_TEST(c->server.workers == 16);
+  BOOST_TEST(c->tls.certificate == "/etc/gw/server.pem");
+  BOOST_TEST(c->database.unix_socket == "/run/mysqld/mysqld.sock");
+  BOOST_TEST(c->limits.max_message_bytes == 1048576);
+  BOOST_TEST(c->server.public_base_url == "https://0.0.0.0:9443");
+}
+
+BOOST_AUTO_TEST_CASE(EnvironmentWinsOverFileWhichWinsOverDefaults) {
+  ConfigFile f("listen.port = 9443\nworkers = 16\ndb.user = from-file\n");
+  auto c = loadConfig(f.path, Env{{"GATEWAY_LISTEN_PORT", "7443"},
+                                  {"GATEWAY_DB_SOCKET", "/tmp/env.sock"},
+                                  {"GATEWAY_LIMITS_MAX_DEPTH", "40"}});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->server.port == 7443);                     // environment over file
+  BOOST_TEST(c->server.workers == 16);                    // file over default
+  BOOST_TEST(c->database.user == "from-file");
+  BOOST_TEST(c->database.unix_socket == "/tmp/env.sock");  // environment over default
+  BOOST_TEST(c->limits.max_depth == 40);
+  BOOST_TEST(c->server.public_base_url == "https://127.0.0.1:7443");
+}
+
+BOOST_AUTO_TEST_CASE(ExplicitPublicBaseUrlIsKept) {
+  auto c = loadConfig("", Env{{"GATEWAY_PUBLIC_BASE_URL", "https://gw.example"}});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->server.public_base_url == "https://gw.example");
+}
+
+BOOST_AUTO_TEST_CASE(IgnoresUnrelatedEnvironment) {
+  auto c = loadConfig("", Env{{"GATEWAY_NOT_A_KEY", "1"}, {"PATH", "/bin"}, {"LISTEN_PORT", "1"}});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->server.port == 8443);
+}
+
+BOOST_AUTO_TEST_CASE(UnknownKeyInFileNamesKeyAndLine) {
+  ConfigFile f("listen.port = 9443\nlisten.prot = 9444\n");
+  auto c = loadConfig(f.path, Env{});
+  requireInvalid(c, "listen.prot");
+  requireInvalid(c, ":2");
+}
+
+BOOST_DATA_TEST_CASE(BadNumbersAreRefused, bdata::make({"abc", "12x", "-1", "", "1.5", "0x10", "99999999999999999999"}),
+                     value) {
+  ConfigFile f(std::string("listen.port = ") + value + "\n");
+  requireInvalid(loadConfig(f.path, Env{}), "listen.port");
+}
+
+BOOST_AUTO_TEST_CASE(BadNumberInEnvironmentNamesTheVariable) {
+  requireInvalid(loadConfig("", Env{{"GATEWAY_WORKERS", "many"}}), "GATEWAY_WORKERS");
+}
+
+BOOST_AUTO_TEST_CASE(LineWithoutEqualsIsRefused) {
+  ConfigFile f("listen.port 9443\n");
+  requireInvalid(loadConfig(f.path, Env{}), "key = value");
+}
+
+BOOST_AUTO_TEST_CASE(MissingFileIsRefused) {
+  requireInvalid(loadConfig("/nonexistent/gateway.conf", Env{}), "/nonexistent/gateway.conf");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
