@@ -67,6 +67,7 @@ int run(const std::string& config_path) {
   limits.max_attachments = c.limits.max_attachments;
   limits.max_attachment_bytes = c.limits.max_attachment_bytes;
   limits.max_form_data_bytes = c.limits.max_form_data_bytes;
+  limits.lookup_cache_seconds = c.lookup_cache_seconds;
   core::Services core(*database.value(), *files.value(), verifier, limits);
 
   persistence::Database& db = *database.value();

@@ -7,6 +7,8 @@
 
 #include <array>
 #include <cstdint>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -26,9 +28,18 @@ struct Entry {
   std::chrono::steady_clock::time_point expires;
 };
 
+// A slow check under way for (username, mac): concurrent requests with the same credentials wait
+// for its answer instead of each paying the slow hash (64 workers at once after an expiry would
+// otherwise freeze the gateway for seconds).
+struct InFlight {
+  Mac mac;
+  std::shared_future<bool> result;
+};
+
 struct Shard {
   std::mutex mutex;
   std::unordered_map<std::string, Entry> entries;
+  std::unordered_map<std::string, InFlight> in_flight;
 };
 
 }  // namespace
@@ -97,6 +108,31 @@ struct CredentialVerifier::Impl {
     shard.entries[username] = Entry{mac, now + ttl};
   }
 
+  // The slow check, done once for concurrent callers presenting the same credentials.
+  bool slowCheckOnce(const std::string& username, const Mac& mac, const std::string& password,
+                     const std::string& encoded_hash) {
+    Shard& shard = shardFor(username);
+    std::promise<bool> mine;
+    {
+      std::unique_lock lock(shard.mutex);
+      auto it = shard.in_flight.find(username);
+      if (it != shard.in_flight.end() && CRYPTO_memcmp(it->second.mac.data(), mac.data(), kMacBytes) == 0) {
+        std::shared_future<bool> theirs = it->second.result;
+        lock.unlock();
+        return theirs.get();
+      }
+      if (it == shard.in_flight.end()) shard.in_flight.emplace(username, InFlight{mac, mine.get_future().share()});
+    }
+    const bool ok = check(password, encoded_hash);
+    mine.set_value(ok);
+    std::lock_guard lock(shard.mutex);
+    auto it = shard.in_flight.find(username);
+    if (it != shard.in_flight.end() && CRYPTO_memcmp(it->second.mac.data(), mac.data(), kMacBytes) == 0) {
+      shard.in_flight.erase(it);
+    }
+    return ok;
+  }
+
   void burnUnknownUser(const std::string& password) {
     std::call_once(dummy_once, [this] {
       auto hashed = hashPassword("unknown-user-dummy-password");
@@ -131,7 +167,9 @@ Result<persistence::SystemRecord> CredentialVerifier::verify(const std::string* 
 
   const Mac mac = impl_->mac(system, *password);
   if (!impl_->cached(system.username, mac)) {
-    if (!impl_->check(*password, system.password_hash)) return Status::Unauthenticated(kBadCredentials);
+    if (!impl_->slowCheckOnce(system.username, mac, *password, system.password_hash)) {
+      return Status::Unauthenticated(kBadCredentials);
+    }
     if (system.org_number == certificate_org_number) impl_->remember(system.username, mac);
   }
   if (system.org_number != certificate_org_number) {

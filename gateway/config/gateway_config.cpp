@@ -5,6 +5,7 @@
 #include <charconv>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <unistd.h>
 
 extern char** environ;
@@ -24,9 +25,10 @@ bool parseInt(const std::string& text, long& out) {
 template <typename Member>
 Setter number(Member member) {
   return [member](GatewayConfig& c, const std::string& v) {
+    using Target = std::remove_reference_t<decltype(member(c))>;
     long n = 0;
-    if (!parseInt(v, n) || n < 0) return false;
-    member(c) = static_cast<std::remove_reference_t<decltype(member(c))>>(n);
+    if (!parseInt(v, n) || n < 0 || n > static_cast<long>(std::numeric_limits<Target>::max())) return false;
+    member(c) = static_cast<Target>(n);
     return true;
   };
 }
@@ -76,6 +78,7 @@ const std::map<std::string, Setter>& keys() {
       {"wsdl.dir", text([](GatewayConfig& c) -> auto& { return c.wsdl_dir; })},
       {"migrations.dir", text([](GatewayConfig& c) -> auto& { return c.migrations_dir; })},
       {"log.level", text([](GatewayConfig& c) -> auto& { return c.log_level; })},
+      {"cache.lookup_seconds", number([](GatewayConfig& c) -> auto& { return c.lookup_cache_seconds; })},
       {"auth.credential_cache_seconds", number([](GatewayConfig& c) -> auto& { return c.credential_cache_seconds; })},
   };
   return table;
@@ -122,10 +125,8 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
     int number = 0;
     while (std::getline(in, line)) {
       ++number;
-      auto hash = line.find('#');
-      if (hash != std::string::npos) line.erase(hash);
       line = trim(line);
-      if (line.empty()) continue;
+      if (line.empty() || line[0] == '#') continue;
       auto eq = line.find('=');
       if (eq == std::string::npos) return Status::InvalidArgument(path + ":" + std::to_string(number) + ": expected key = value");
       Status s = apply(config, trim(line.substr(0, eq)), trim(line.substr(eq + 1)), path + ":" + std::to_string(number));

@@ -1,5 +1,6 @@
 #pragma once
-// The gateway's configuration: a `key = value` file (# starts a comment) with every key
+// The gateway's configuration: a `key = value` file (a line whose first non-blank character is '#'
+// is a comment; '#' elsewhere is part of the value) with every key
 // overridable from the environment as GATEWAY_<KEY>, upper-cased, with '.' -> '_'
 // (e.g. db.socket -> GATEWAY_DB_SOCKET). Environment wins over the file; the file wins over defaults.
 // docs/configuration.md lists every key.
@@ -53,6 +54,7 @@ struct GatewayConfig {
   std::string migrations_dir;
   std::string log_level = "info";   // debug | info | warn | error
   int credential_cache_seconds = 60;
+  int lookup_cache_seconds = 5;     // service definitions and reportee grants (0 = no cache)
 };
 
 // Reads `path` (may be empty: defaults + environment only). kInvalidArgument names the bad key.

@@ -18,6 +18,9 @@ struct CoreLimits {
   int max_queue_items = 500;      // GetDownloadQueueItems page size (contract: 500)
   int max_receipt_list = 1000;
   int max_shipment_status = 500;
+  // How long service definitions and reportee grants are remembered (0 = always ask the database).
+  // A revoked grant or changed service takes effect within this time.
+  int lookup_cache_seconds = 5;
 };
 
 class SubmissionService;

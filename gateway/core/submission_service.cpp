@@ -70,7 +70,28 @@ class BlobGuard {
 
 SubmissionService::SubmissionService(persistence::Database& database, persistence::FileStore& files,
                                      const CoreLimits& limits)
-    : database_(database), files_(files), limits_(limits) {}
+    : database_(database),
+      files_(files),
+      limits_(limits),
+      services_(std::chrono::seconds(limits.lookup_cache_seconds)),
+      grants_(std::chrono::seconds(limits.lookup_cache_seconds)) {}
+
+Result<std::optional<persistence::ServiceRecord>> SubmissionService::findService(const std::string& code,
+                                                                                  int edition) {
+  const std::string key = code + '\0' + std::to_string(edition);
+  if (auto hit = services_.get(key)) return std::optional<persistence::ServiceRecord>(std::move(*hit));
+  auto found = database_.services().find(code, edition);
+  if (found.ok() && found.value()) services_.put(key, *found.value());
+  return found;
+}
+
+Result<bool> SubmissionService::mayActFor(persistence::Id system_id, const std::string& reportee) {
+  const std::string key = std::to_string(system_id) + '\0' + reportee;
+  if (grants_.get(key)) return true;
+  auto may = database_.systems().mayActFor(system_id, reportee);
+  if (may.ok() && may.value()) grants_.put(key, true);
+  return may;
+}
 
 Status SubmissionService::validate(const SubmissionInput& in, const persistence::ServiceRecord& service) const {
   if (in.forms.empty()) return Status::InvalidArgument("FormTasks.Forms must contain at least one Form");
@@ -117,7 +138,7 @@ Result<SubmissionOutcome> SubmissionService::submit(const persistence::SystemRec
   if (!in.service_code || in.service_code->empty() || !in.service_edition) {
     return Status::InvalidArgument("FormTasks.ServiceCode and FormTasks.ServiceEdition are required");
   }
-  auto service = database_.services().find(*in.service_code, *in.service_edition);
+  auto service = findService(*in.service_code, *in.service_edition);
   if (!service.ok()) return service.status();
   if (!service.value()) {
     return Status::InvalidArgument("no service with code " + *in.service_code + " and edition " +
@@ -126,16 +147,13 @@ Result<SubmissionOutcome> SubmissionService::submit(const persistence::SystemRec
   const persistence::ServiceRecord& svc = *service.value();
   if (Status s = validate(in, svc); !s.ok()) return s;
 
-  auto may = database_.systems().mayActFor(system.id, *in.reportee);
+  auto may = mayActFor(system.id, *in.reportee);
   if (!may.ok()) return may.status();
   if (!may.value()) return Status::PermissionDenied("the system may not submit for this reportee", 0);
 
+  // The duplicate rule is decided by the unique key on (system, end-user reference) inside create():
+  // no extra round trip on the common path, and no race between two identical requests.
   const std::string& end_user_ref = in.forms.front().end_user_system_reference;
-  if (!end_user_ref.empty()) {
-    auto earlier = database_.submissions().findReceiptByEndUserReference(system.id, end_user_ref);
-    if (!earlier.ok()) return earlier.status();
-    if (earlier.value()) return SubmissionOutcome{*earlier.value(), true};
-  }
 
   persistence::NewSubmission row;
   row.system_id = system.id;
@@ -177,7 +195,7 @@ Result<SubmissionOutcome> SubmissionService::submit(const persistence::SystemRec
     return SubmissionOutcome{created->receipt, false};
   }
   if (created.status().code() == StatusCode::kAlreadyExists && !end_user_ref.empty()) {
-    // A concurrent request with the same reference won the race: answer with its receipt.
+    // Stored before (or by a concurrent identical request): answer with the original receipt.
     auto earlier = database_.submissions().findReceiptByEndUserReference(system.id, end_user_ref);
     if (earlier.ok() && earlier.value()) return SubmissionOutcome{*earlier.value(), true};
   }

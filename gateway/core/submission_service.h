@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "core/services.h"
+#include "core/ttl_cache.h"
 #include "persistence/records.h"
 
 namespace gateway::core {
@@ -58,10 +59,14 @@ class SubmissionService {
 
  private:
   Status validate(const SubmissionInput& input, const persistence::ServiceRecord& service) const;
+  Result<std::optional<persistence::ServiceRecord>> findService(const std::string& code, int edition);
+  Result<bool> mayActFor(persistence::Id system_id, const std::string& reportee);
 
   persistence::Database& database_;
   persistence::FileStore& files_;
   CoreLimits limits_;
+  TtlCache<persistence::ServiceRecord> services_;
+  TtlCache<bool> grants_;
 };
 
 }  // namespace gateway::core

@@ -18,9 +18,9 @@ namespace gateway::services {
 class BoundEndpoint {
  public:
   virtual ~BoundEndpoint() = default;
-  // Serves the request whose HTTP headers the server has read (soap_begin_serve succeeded):
-  // parses the body, calls the operation, sends the response or a fault. Returns SOAP_OK or the
-  // gSOAP error code after the fault was sent.
+  // Serves the request whose HTTP headers the server has read: parses the body, calls the
+  // operation and sends the response. Returns SOAP_OK, or an error code with the fault prepared
+  // (SOAP_FAULT from an operation) or not (an engine error); the server sends the fault.
   virtual int dispatch() = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "gateway_under_test.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,6 +131,7 @@ GatewayUnderTest::GatewayUnderTest() {
   const std::string ready = work_dir_ + "/port";
   pid_ = fork();
   if (pid_ == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // a test binary killed by a timeout takes its gateway with it
     std::string log = work_dir_ + "/gatewayd.log";
     freopen(log.c_str(), "w", stderr);
     std::string binary = build_dir_ + "/gateway/gatewayd";

@@ -237,4 +237,30 @@ BOOST_AUTO_TEST_CASE(ConcurrentCallersAgree) {
   BOOST_TEST(slow_checks < 200);  // mostly cache hits (the first callers race to fill it)
 }
 
+BOOST_AUTO_TEST_CASE(ConcurrentCallersShareOneSlowCheck) {
+  // A slow check that waits until every caller has arrived: without single-flight each of the 16
+  // threads would run it; with it, one does and the rest wait for its answer.
+  std::atomic<int> started{0};
+  CredentialVerifier v(
+      repo, std::chrono::seconds(60),
+      [&](const std::string& p, const std::string& h) {
+        ++slow_checks;
+        ++started;
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        return verifyPassword(p, h);
+      },
+      [this] { return now; });
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      const std::string user = "etat-arkiv", password = "s3cret";
+      if (!v.verify(&user, &password, "910000004").ok()) ++failures;
+    });
+  }
+  for (auto& th : threads) th.join();
+  BOOST_TEST(failures == 0);
+  BOOST_TEST(slow_checks == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -57,7 +57,9 @@ BOOST_AUTO_TEST_CASE(ReadsKeysCommentsAndWhitespace) {
       "# gateway\n"
       "\n"
       "listen.host = 0.0.0.0\n"
-      "listen.port=9443   # trailing comment\n"
+      "   # an indented comment\n"
+      "listen.port=9443\n"
+      "db.password = a#b\n"
       "  workers =\t16\r\n"
       "tls.certificate = /etc/gw/server.pem\n"
       "db.socket = /run/mysqld/mysqld.sock\n"
@@ -71,6 +73,14 @@ BOOST_AUTO_TEST_CASE(ReadsKeysCommentsAndWhitespace) {
   BOOST_TEST(c->database.unix_socket == "/run/mysqld/mysqld.sock");
   BOOST_TEST(c->limits.max_message_bytes == 1048576);
   BOOST_TEST(c->server.public_base_url == "https://0.0.0.0:9443");
+  BOOST_TEST(c->database.password == "a#b");  // '#' inside a value is data, not a comment
+}
+
+BOOST_AUTO_TEST_CASE(RejectsNumbersThatDoNotFitTheirKey) {
+  ConfigFile f("listen.port = 99999999999\n");
+  auto c = loadConfig(f.path, Env{});
+  BOOST_TEST(!c.ok());
+  BOOST_TEST(c.status().message().find("listen.port") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(EnvironmentWinsOverFileWhichWinsOverDefaults) {

@@ -15,7 +15,12 @@ using gateway::services::toSoapFault;
 namespace {
 
 struct SoapContext {
-  struct soap* soap = soap_new();
+  struct soap* soap = newSoap11();
+  static struct soap* newSoap11() {
+    struct soap* s = soap_new();
+    s->version = 1;  // as after reading a SOAP 1.1 envelope
+    return s;
+  }
   ~SoapContext() {
     soap_destroy(soap);
     soap_end(soap);
