@@ -15,9 +15,27 @@ class DownloadQueue final : public BoundService<Generated> {
  public:
   using BoundService::BoundService;
 
-  int Test(_altinn__Test*, _altinn__TestResponse&) override { return SOAP_OK; }
+  // The reference binding declares MTOM: answer an MTOM request in MTOM (WCF's encoder rejects a
+  // text/xml reply), a plain request (zeep, curl) in plain XML.
+  // The engine marks an MTOM request in soap->mode when it reads the headers; MIME output can only be
+  // switched on once the request body has been consumed, i.e. inside the operation.
+  int dispatch() override {
+    request_was_mtom_ = (soap->mode & SOAP_ENC_MTOM) != 0;
+    const int rc = Generated::dispatch();
+    if (request_was_mtom_) {
+      soap_clr_omode(soap, SOAP_ENC_MTOM);
+      soap_clr_mime(soap);
+    }
+    return rc;
+  }
+
+  int Test(_altinn__Test*, _altinn__TestResponse&) override {
+    answerInKind();
+    return SOAP_OK;
+  }
 
   int GetDownloadQueueItems(_dq__GetDownloadQueueItems* req, _dq__GetDownloadQueueItemsResponse& resp) override {
+    answerInKind();
     static const char* kOp = "GetDownloadQueueItems";
     auto owner = authenticate(req->systemUserName, req->systemPassword, core::RequiredRole::kServiceOwner);
     if (!owner.ok()) return fault(owner.status(), kOp);
@@ -32,6 +50,7 @@ class DownloadQueue final : public BoundService<Generated> {
 
   int GetArchivedFormTaskBasicDQ(_dq__GetArchivedFormTaskBasicDQ* req,
                                  _dq__GetArchivedFormTaskBasicDQResponse& resp) override {
+    answerInKind();
     static const char* kOp = "GetArchivedFormTaskBasicDQ";
     auto owner = authenticate(req->systemUserName, req->systemPassword, core::RequiredRole::kServiceOwner);
     if (!owner.ok()) return fault(owner.status(), kOp);
@@ -42,6 +61,7 @@ class DownloadQueue final : public BoundService<Generated> {
   }
 
   int PurgeItem(_dq__PurgeItem* req, _dq__PurgeItemResponse& resp) override {
+    answerInKind();
     static const char* kOp = "PurgeItem";
     auto owner = authenticate(req->systemUserName, req->systemPassword, core::RequiredRole::kServiceOwner);
     if (!owner.ok()) return fault(owner.status(), kOp);
@@ -52,11 +72,21 @@ class DownloadQueue final : public BoundService<Generated> {
   }
 
   int GetFormSetPdfBasic(_dq__GetFormSetPdfBasic* req, _dq__GetFormSetPdfBasicResponse&) override {
+    answerInKind();
     static const char* kOp = "GetFormSetPdfBasic";
     auto owner = authenticate(&req->systemName, &req->systemPassword, core::RequiredRole::kServiceOwner);
     if (!owner.ok()) return fault(owner.status(), kOp);
     return fault(Status::Unavailable("GetFormSetPdfBasic is not available in this version of the gateway"), kOp);
   }
+
+ private:
+  void answerInKind() {
+    if (!request_was_mtom_) return;
+    soap_set_omode(soap, SOAP_ENC_MTOM);
+    soap_set_mime(soap, nullptr, nullptr);  // the envelope becomes the root XOP part
+  }
+
+  bool request_was_mtom_ = false;
 };
 
 }  // namespace

@@ -86,6 +86,26 @@ BOOST_AUTO_TEST_CASE(Soap12EnvelopeIsAccepted) {
   BOOST_TEST(r.body.find("TestResponse") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(MtomRequestAsWcfSendsItIsUnderstood) {
+  // WCF clients built from the DownloadQueue reference binding send MTOM (multipart/related, XOP).
+  const std::string boundary = "uuid:4f2a-mtom-boundary";
+  const std::string envelope =
+      kEnvelopeStart + "<Test xmlns=\"http://www.altinn.no/services/2009/10\"/>" + kEnvelopeEnd;
+  const std::string body = "--" + boundary +
+                           "\r\nContent-ID: <http://tempuri.org/0>\r\nContent-Transfer-Encoding: 8bit\r\n"
+                           "Content-Type: application/xop+xml;charset=utf-8;type=\"text/xml\"\r\n\r\n" +
+                           envelope + "\r\n--" + boundary + "--\r\n";
+  const std::string content_type = "multipart/related; type=\"application/xop+xml\"; start=\"<http://tempuri.org/0>\"; "
+                                   "boundary=\"" + boundary + "\"; start-info=\"text/xml\"";
+  RawResponse r = rawRequest("POST", kQueuePath, body, "agency", content_type,
+                             "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test");
+  BOOST_TEST(r.status == 200, r.body.substr(0, 400));
+  BOOST_TEST(r.body.find("TestResponse") != std::string::npos);
+  // ... and answered in MTOM, as WCF's MTOM encoder insists on.
+  BOOST_TEST(r.headers.find("multipart/related") != std::string::npos, r.headers);
+  BOOST_TEST(r.headers.find("application/xop+xml") != std::string::npos, r.headers);
+}
+
 BOOST_AUTO_TEST_CASE(EveryServiceServesItsWsdl) {
   for (const char* path : {kInboundPath, kReceiptAgencyPath, kReceiptExternalPath, kQueuePath, kArchivePath}) {
     RawResponse r = rawRequest("GET", std::string(path) + "?wsdl", "", "agency");

@@ -71,7 +71,10 @@ RawResponse rawRequest(const std::string& method, const std::string& path, const
   out.connected = true;
   out.status = std::atoi(response.c_str() + 9);
   auto split = response.find("\r\n\r\n");
-  if (split != std::string::npos) out.body = response.substr(split + 4);
+  if (split != std::string::npos) {
+    out.headers = response.substr(0, split);
+    out.body = response.substr(split + 4);
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@ namespace gateway::testing {
 struct RawResponse {
   bool connected = false;   // TCP + TLS handshake succeeded
   int status = 0;           // HTTP status, 0 when none was read
+  std::string headers;      // the response's header block, as received
   std::string body;
 };
 
