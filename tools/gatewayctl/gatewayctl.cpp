@@ -494,7 +494,7 @@ int runGatewayctl(int argc, char** argv) {
     return kExitOk;
   }
 
-  Context ctx{args, {}, {}, nullptr};
+  Context ctx{args, {}, config::GatewayConfig(), nullptr};
   ctx.positional.assign(args.words.begin() + static_cast<long>(command->words.size()), args.words.end());
   if (ctx.positional.size() != command->positional.size()) {
     return usageError(std::string("usage: gatewayctl ") + command->synopsis);
