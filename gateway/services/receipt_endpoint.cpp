@@ -13,6 +13,17 @@ namespace {
 
 using Generated = BasicHttpBinding_USCOREIReceiptAgencyExternalBasicService;
 
+// ReceiptSearchExternal (V1) and ReceiptSearch (V2) carry the same two fields.
+template <typename WireSearch>
+core::ReceiptSearch searchOf(struct soap* soap, const WireSearch* wire) {
+  core::ReceiptSearch search;
+  if (wire) {
+    search.receipt_id = optionalOf(wire->ReceiptId);
+    search.references = fromReferences(soap, wire->References);
+  }
+  return search;
+}
+
 class Receipts final : public BoundService<Generated> {
  public:
   Receipts(struct soap* soap, core::Services& core, core::RequiredRole audience)
@@ -24,12 +35,7 @@ class Receipts final : public BoundService<Generated> {
     static const char* kOp = "GetReceiptBasic";
     auto caller = authenticate(req->systemUserName, req->systemPassword, audience_);
     if (!caller.ok()) return fault(caller.status(), kOp);
-    core::ReceiptSearch search;
-    if (req->receipt) {
-      search.receipt_id = optionalOf(req->receipt->ReceiptId);
-      search.references = fromReferences(soap, req->receipt->References);
-    }
-    auto receipt = core_.receipts().get(caller.value(), search);
+    auto receipt = core_.receipts().get(caller.value(), searchOf(soap, req->receipt));
     if (!receipt.ok()) return fault(receipt.status(), kOp);
     resp.GetReceiptBasicResult = toReceiptExternal(soap, receipt.value());
     return SOAP_OK;
@@ -39,12 +45,7 @@ class Receipts final : public BoundService<Generated> {
     static const char* kOp = "GetReceiptBasicV2";
     auto caller = authenticate(&req->systemUserName, &req->systemPassword, audience_);
     if (!caller.ok()) return fault(caller.status(), kOp);
-    core::ReceiptSearch search;
-    if (req->receipt) {
-      search.receipt_id = optionalOf(req->receipt->ReceiptId);
-      search.references = fromReferences(soap, req->receipt->References);
-    }
-    auto receipt = core_.receipts().get(caller.value(), search);
+    auto receipt = core_.receipts().get(caller.value(), searchOf(soap, req->receipt));
     if (!receipt.ok()) return fault(receipt.status(), kOp);
     resp.GetReceiptBasicV2Result = toReceiptV2(soap, receipt.value());
     return SOAP_OK;

@@ -2,6 +2,8 @@
 // MariaDB implementations of the repository interfaces. Each public method is one call of
 // ConnectionManager::run (one transaction, retried on deadlock). Internal to persistence_mysql.
 
+#include <cppconn/resultset.h>
+
 #include "connection_manager.h"
 #include "persistence/repositories.h"
 
@@ -86,5 +88,14 @@ class MysqlProvisioningRepository final : public ProvisioningRepository {
 std::vector<ReceiptRecord> loadReceipts(Session& session, const std::vector<Id>& ids);
 // Inserts references for one receipt; duplicates of (receipt, type, value) are ignored.
 void insertReceiptReferences(Session& session, Id receipt_id, const std::vector<ReceiptReference>& refs);
+
+// Reading system rows, shared by the lookup and the operator listing. The SELECT list is
+// kSystemColumns (with the password hash) or kSystemColumnsWithoutHash, from
+// "system s LEFT JOIN service_owner o ON o.id = s.owner_id".
+inline constexpr const char* kSystemColumns =
+    "s.id, s.username, s.org_number, s.role, s.owner_id, o.code, s.active, s.credential_version, s.password_hash";
+inline constexpr const char* kSystemColumnsWithoutHash =
+    "s.id, s.username, s.org_number, s.role, s.owner_id, o.code, s.active, s.credential_version";
+SystemRecord readSystemRow(sql::ResultSet& row, bool with_password_hash);
 
 }  // namespace gateway::persistence::mysql

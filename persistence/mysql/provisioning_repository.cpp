@@ -138,22 +138,11 @@ Result<std::vector<SystemRecord>> MysqlProvisioningRepository::listSystems() {
   Status status = db_.run(TransactionMode::kAutocommit, "provisioning.listSystems", [&](Session& session) {
     systems.clear();
     // password_hash is deliberately not read: listings never carry credentials.
-    auto& statement = session.prepare(
-        "SELECT s.id, s.username, s.org_number, s.role, s.owner_id, o.code, s.active, s.credential_version "
-        "FROM system s LEFT JOIN service_owner o ON o.id = s.owner_id ORDER BY s.username");
+    auto& statement = session.prepare(std::string("SELECT ") + kSystemColumnsWithoutHash +
+                                      " FROM system s LEFT JOIN service_owner o ON o.id = s.owner_id "
+                                      "ORDER BY s.username");
     std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-    while (rows->next()) {
-      SystemRecord record;
-      record.id = rows->getInt64(1);
-      record.username = getString(*rows, 2);
-      record.org_number = getString(*rows, 3);
-      record.role = systemRoleFromName(getString(*rows, 4));
-      record.owner_id = getOptionalId(*rows, 5);
-      record.owner_code = rows->isNull(6) ? std::string() : getString(*rows, 6);
-      record.active = rows->getBoolean(7);
-      record.credential_version = rows->getInt64(8);
-      systems.push_back(std::move(record));
-    }
+    while (rows->next()) systems.push_back(readSystemRow(*rows, false));
     return Status::Ok();
   });
   if (!status.ok()) return status;

@@ -8,28 +8,30 @@
 
 namespace gateway::persistence::mysql {
 
+SystemRecord readSystemRow(sql::ResultSet& row, bool with_password_hash) {
+  SystemRecord record;
+  record.id = row.getInt64(1);
+  record.username = getString(row, 2);
+  record.org_number = getString(row, 3);
+  record.role = systemRoleFromName(getString(row, 4));
+  record.owner_id = getOptionalId(row, 5);
+  record.owner_code = row.isNull(6) ? std::string() : getString(row, 6);
+  record.active = row.getBoolean(7);
+  record.credential_version = row.getInt64(8);
+  if (with_password_hash) record.password_hash = getString(row, 9);
+  return record;
+}
+
 Result<std::optional<SystemRecord>> MysqlSystemRepository::findByUsername(const std::string& username) {
   std::optional<SystemRecord> found;
   Status status = db_.run(TransactionMode::kAutocommit, "system.findByUsername", [&](Session& session) {
     found.reset();
-    auto& statement = session.prepare(
-        "SELECT s.id, s.username, s.password_hash, s.org_number, s.role, s.owner_id, o.code, s.active, "
-        "s.credential_version FROM system s LEFT JOIN service_owner o ON o.id = s.owner_id WHERE s.username = ?");
+    auto& statement = session.prepare(std::string("SELECT ") + kSystemColumns +
+                                      " FROM system s LEFT JOIN service_owner o ON o.id = s.owner_id "
+                                      "WHERE s.username = ?");
     Params(statement).str(username);
     std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-    if (rows->next()) {
-      SystemRecord record;
-      record.id = rows->getInt64(1);
-      record.username = getString(*rows, 2);
-      record.password_hash = getString(*rows, 3);
-      record.org_number = getString(*rows, 4);
-      record.role = systemRoleFromName(getString(*rows, 5));
-      record.owner_id = getOptionalId(*rows, 6);
-      record.owner_code = rows->isNull(7) ? std::string() : getString(*rows, 7);
-      record.active = rows->getBoolean(8);
-      record.credential_version = rows->getInt64(9);
-      found = std::move(record);
-    }
+    if (rows->next()) found = readSystemRow(*rows, true);
     return Status::Ok();
   });
   if (!status.ok()) return status;
