@@ -12,6 +12,7 @@
 // latency is from the first byte written (or, in handshake mode, from connect()) to the last byte
 // of the response read.
 
+#include "common/log.h"
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -635,23 +636,7 @@ CpuSample sampleCpu(const Options& o) {
 
 std::string jsonString(std::string_view s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
+  gateway::log::appendJsonEscaped(out, s);
   return out + "\"";
 }
 

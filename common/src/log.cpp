@@ -11,7 +11,9 @@ namespace {
 
 std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
 
-void appendEscaped(std::string& out, std::string_view s) {
+}  // namespace
+
+void appendJsonEscaped(std::string& out, std::string_view s) {
   for (unsigned char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -30,6 +32,8 @@ void appendEscaped(std::string& out, std::string_view s) {
     }
   }
 }
+
+namespace {
 
 const char* levelName(Level l) {
   switch (l) {
@@ -70,13 +74,13 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
   line += "\",\"level\":\"";
   line += levelName(level);
   line += "\",\"event\":\"";
-  appendEscaped(line, event);
+  appendJsonEscaped(line, event);
   line += '"';
   for (const auto& [key, value] : fields) {
     line += ",\"";
-    appendEscaped(line, key);
+    appendJsonEscaped(line, key);
     line += "\":\"";
-    appendEscaped(line, value);
+    appendJsonEscaped(line, value);
     line += '"';
   }
   line += "}\n";

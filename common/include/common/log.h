@@ -15,6 +15,9 @@ enum class Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 
 using Field = std::pair<std::string_view, std::string>;
 
+// Appends `s` to `out` escaped for use inside a JSON string (quotes not added).
+void appendJsonEscaped(std::string& out, std::string_view s);
+
 void setLevel(Level level);
 bool parseLevel(std::string_view name, Level& out);
 void write(Level level, std::string_view event, std::initializer_list<Field> fields = {});
