@@ -20,6 +20,7 @@ namespace {
 
 constexpr int kErrDuplicateKey = 1062;
 constexpr int kErrDataTooLong = 1406;
+constexpr int kErrNoReferencedRow = 1452;  // ER_NO_REFERENCED_ROW_2: a foreign key points nowhere
 constexpr int kErrLockWaitTimeout = 1205;
 constexpr int kErrDeadlock = 1213;
 
@@ -98,6 +99,10 @@ Status statusFromSqlException(const sql::SQLException& e, const char* operation)
   if (code == kErrDataTooLong) {
     log::warn("db_value_too_long", {{"op", what}, {"mysql_errno", std::to_string(code)}, {"sqlstate", state}});
     return Status::InvalidArgument(what + ": a value is longer than allowed");
+  }
+  if (code == kErrNoReferencedRow) {
+    log::warn("db_no_referenced_row", {{"op", what}, {"mysql_errno", std::to_string(code)}, {"sqlstate", state}});
+    return Status::InvalidArgument(what + ": refers to something that does not exist or belongs to someone else");
   }
   log::error("db_error", {{"op", what}, {"mysql_errno", std::to_string(code)}, {"sqlstate", state}});
   return Status::Internal(what + ": database error " + std::to_string(code));

@@ -58,8 +58,8 @@ enum class TransactionMode {
 
 // Maps a Connector/C++ exception to a Status once, for every caller: 1062 -> kAlreadyExists,
 // 2002/2003/2006/2013 (and the server's "connection killed" codes) -> kUnavailable, 1406 (value too
-// long) -> kInvalidArgument, anything else -> kInternal. Logs operation, MySQL error code and SQLSTATE;
-// never the statement's values.
+// long) and 1452 (foreign key to a missing row) -> kInvalidArgument, anything else -> kInternal.
+// Logs operation, MySQL error code and SQLSTATE; never the statement's values.
 Status statusFromSqlException(const sql::SQLException& e, const char* operation);
 bool isConnectionLost(int mysql_error_code);
 

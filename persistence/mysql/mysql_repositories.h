@@ -4,6 +4,7 @@
 
 #include <cppconn/resultset.h>
 
+#include "common/group_commit.h"
 #include "connection_manager.h"
 #include "persistence/repositories.h"
 
@@ -28,9 +29,14 @@ class MysqlServiceRepository final : public ServiceRepository {
   ConnectionManager& db_;
 };
 
+// create() goes through group commit: concurrent submissions are written together, one transaction
+// and one multi-row INSERT per table for up to config.group_commit_max_submissions of them
+// (submission_batch.h), and each caller returns once the transaction holding its submission has
+// committed. A batch that fails is rolled back and its submissions are written again one by one, so
+// one bad or duplicate submission fails alone.
 class MysqlSubmissionRepository final : public SubmissionRepository {
  public:
-  explicit MysqlSubmissionRepository(ConnectionManager& db) : db_(db) {}
+  explicit MysqlSubmissionRepository(ConnectionManager& db);
   Result<SubmissionCreated> create(const NewSubmission& submission) override;
   Result<std::optional<ReceiptRecord>> findReceiptByEndUserReference(
       Id system_id, const std::string& end_user_system_reference) override;
@@ -44,7 +50,10 @@ class MysqlSubmissionRepository final : public SubmissionRepository {
   Result<ShipmentPage> shipmentStatus(Id owner_id, const ShipmentQuery& query, int limit) override;
 
  private:
+  std::vector<Result<SubmissionCreated>> writeBatch(const std::vector<const NewSubmission*>& batch);
+
   ConnectionManager& db_;
+  GroupCommit<NewSubmission, Result<SubmissionCreated>> group_commit_;
 };
 
 class MysqlReceiptRepository final : public ReceiptRepository {

@@ -7,124 +7,60 @@
 
 #include "mysql_repositories.h"
 #include "sql_util.h"
+#include "submission_batch.h"
 
 namespace gateway::persistence::mysql {
 namespace {
 
-constexpr const char* kArchiveReferenceType = "ArchiveReference";
-
-void insertForms(Session& session, Id submission_id, const std::vector<FormRecord>& forms) {
-  for (std::size_t begin = 0; begin < forms.size(); begin += kInsertChunkRows) {
-    std::size_t end = std::min(forms.size(), begin + kInsertChunkRows);
-    auto& statement = session.prepare(
-        "INSERT INTO submission_form (submission_id, data_format_id, data_format_version, end_user_system_reference, "
-        "parent_reference, completed, form_data) VALUES " +
-        placeholderRows("(?,?,?,?,?,?,?)", end - begin));
-    Params params(statement);
-    for (std::size_t i = begin; i < end; ++i) {
-      const FormRecord& form = forms[i];
-      params.id(submission_id)
-          .str(form.data_format_id)
-          .i32(form.data_format_version)
-          .str(form.end_user_system_reference)
-          .optI32(form.parent_reference)
-          .boolean(form.completed)
-          .str(form.form_data);
-    }
-    statement.executeUpdate();
-  }
-}
-
-void insertAttachments(Session& session, Id submission_id, const std::vector<AttachmentRecord>& attachments) {
-  for (std::size_t begin = 0; begin < attachments.size(); begin += kInsertChunkRows) {
-    std::size_t end = std::min(attachments.size(), begin + kInsertChunkRows);
-    auto& statement = session.prepare(
-        "INSERT INTO submission_attachment (submission_id, name, file_name, attachment_type_name, "
-        "end_user_system_reference, parent_reference, encrypted, size, sha256, storage_key) VALUES " +
-        placeholderRows("(?,?,?,?,?,?,?,?,?,?)", end - begin));
-    Params params(statement);
-    for (std::size_t i = begin; i < end; ++i) {
-      const AttachmentRecord& a = attachments[i];
-      params.id(submission_id)
-          .str(a.name)
-          .str(a.file_name)
-          .str(a.attachment_type_name)
-          .str(a.end_user_system_reference)
-          .str(a.parent_reference)
-          .boolean(a.encrypted)
-          .i64(a.size)
-          .str(a.sha256_hex)
-          .str(a.storage_key);
-    }
-    statement.executeUpdate();
-  }
+// What a submission weighs against group_commit_max_bytes: the bytes it sends in the batch.
+std::size_t weightOf(const NewSubmission& s) {
+  std::size_t bytes = s.receipt_text.size() + s.external_shipment_reference.size() +
+                      s.end_user_system_reference.size() + 256;
+  for (const FormRecord& f : s.forms) bytes += f.form_data.size() + f.end_user_system_reference.size() + 64;
+  bytes += s.attachments.size() * 512;
+  return bytes;
 }
 
 }  // namespace
+
+MysqlSubmissionRepository::MysqlSubmissionRepository(ConnectionManager& db)
+    : db_(db),
+      group_commit_([this](const std::vector<const NewSubmission*>& batch) { return writeBatch(batch); },
+                    static_cast<std::size_t>(std::max(1, db.config().group_commit_max_submissions)),
+                    static_cast<std::size_t>(std::max(1L, db.config().group_commit_max_bytes)), weightOf) {}
 
 Result<SubmissionCreated> MysqlSubmissionRepository::create(const NewSubmission& submission) {
   if (submission.system_id <= 0 || submission.service_id <= 0 || submission.owner_id <= 0) {
     return Status::InvalidArgument("submission.create: system, service and owner are required");
   }
   if (submission.reportee.empty()) return Status::InvalidArgument("submission.create: reportee is required");
+  return group_commit_.submit(submission);
+}
 
-  SubmissionCreated created;
-  // Round trips: START, CALL archive_submission (migration 002: submission, receipt + references,
-  // end-user reference, queue item, status entry), forms, attachments (if any), COMMIT.
-  Status status = db_.runInTransaction("submission.create", [&](Session& session) -> Status {
-    created = SubmissionCreated();
-    ReceiptRecord& receipt = created.receipt;
-    {
-      auto& statement = session.prepare("CALL archive_submission(?, ?, ?, ?, ?, ?, ?, ?)");
-      Params(statement)
-          .id(submission.owner_id)
-          .id(submission.service_id)
-          .id(submission.system_id)
-          .str(submission.reportee)
-          .str(submission.external_shipment_reference)
-          .str(submission.end_user_system_reference)
-          .optI32(submission.case_id)
-          .str(submission.receipt_text);
-      std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-      const bool got_row = rows->next();
-      const bool ok = got_row && rows->getInt(1) == 1;
-      if (ok) {
-        created.submission_id = rows->getInt64(2);
-        receipt.id = rows->getInt64(3);
-        receipt.last_changed = static_cast<std::time_t>(rows->getInt64(4));
-      }
-      rows.reset();
-      // A CALL ends with a status result after its rows; read it or the connection is out of sync.
-      while (statement.getMoreResults()) {
-      }
-      if (!got_row) return Status::Internal("submission.create: no result from archive_submission");
-      if (!ok) return Status::InvalidArgument("submission.create: the service does not belong to the owner");
-    }
-    created.archive_reference = archiveReferenceOf(created.submission_id);
-    insertForms(session, created.submission_id, submission.forms);
-    insertAttachments(session, created.submission_id, submission.attachments);
-
-    receipt.type = "FormTask";
-    receipt.status = ReceiptStatus::kOk;
-    receipt.text = submission.receipt_text;
-    receipt.owner_id = submission.owner_id;
-    receipt.system_id = submission.system_id;
-    receipt.references.push_back({kArchiveReferenceType, created.archive_reference});
-    if (!submission.end_user_system_reference.empty()) {
-      receipt.references.push_back({"EndUserSystemReference", submission.end_user_system_reference});
-    }
-    if (!submission.external_shipment_reference.empty()) {
-      receipt.references.push_back({"ExternalShipmentReference", submission.external_shipment_reference});
-    }
+std::vector<Result<SubmissionCreated>> MysqlSubmissionRepository::writeBatch(
+    const std::vector<const NewSubmission*>& batch) {
+  std::vector<SubmissionCreated> created;
+  Status status = db_.runInTransaction("submission.create", [&](Session& session) {
+    created = insertSubmissionBatch(session, batch);
     return Status::Ok();
   });
-  if (!status.ok()) {
-    if (status.code() == StatusCode::kAlreadyExists) {
-      return Status::AlreadyExists("a submission with this end-user system reference was already received");
-    }
-    return status;
+  std::vector<Result<SubmissionCreated>> results;
+  results.reserve(batch.size());
+  if (status.ok()) {
+    for (SubmissionCreated& c : created) results.emplace_back(std::move(c));
+    return results;
   }
-  return created;
+  if (batch.size() > 1 && status.code() != StatusCode::kUnavailable) {
+    // Something in the batch was refused (a reused end-user reference, a value too long, ...): the
+    // whole transaction was rolled back, so write each again alone and let each fail or pass on its own.
+    for (const NewSubmission* one : batch) results.push_back(std::move(writeBatch({one}).front()));
+    return results;
+  }
+  if (status.code() == StatusCode::kAlreadyExists) {
+    status = Status::AlreadyExists("a submission with this end-user system reference was already received");
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) results.emplace_back(status);
+  return results;
 }
 
 Result<std::optional<ReceiptRecord>> MysqlSubmissionRepository::findReceiptByEndUserReference(

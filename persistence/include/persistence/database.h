@@ -19,6 +19,10 @@ struct DatabaseConfig {
   std::string database = "gateway";
   int connect_timeout_seconds = 5;
   int lock_retry_attempts = 5;   // retries of deadlock / lock-wait timeout per transaction
+  // Group commit of submissions: at most this many per transaction (1 = one transaction each), and
+  // at most about this many bytes of form data and texts per transaction.
+  int group_commit_max_submissions = 64;
+  long group_commit_max_bytes = 8L << 20;
 };
 
 // Owns the driver and hands out repositories bound to it. Each calling thread gets its own

@@ -138,10 +138,14 @@ BOOST_AUTO_TEST_CASE(SplitsStoredProgramsAtTheDelimiterLines) {
   BOOST_TEST(statements[2] == "SELECT 2");
 }
 
-BOOST_AUTO_TEST_CASE(ArchiveProcedureIsInstalled) {
+BOOST_AUTO_TEST_CASE(LatestSchemaHasTheOwnerConstraintAndNoArchiveProcedure) {
+  // Migration 005: the batch writer replaced archive_submission, and its ownership check became a
+  // foreign key from (service_id, owner_id) to the service row.
   BOOST_TEST(TestDatabase::instance().scalar("SELECT COUNT(*) FROM information_schema.routines WHERE "
-                                             "routine_schema = DATABASE() AND routine_name = 'archive_submission' "
-                                             "AND security_type = 'INVOKER'") == 1);
+                                             "routine_schema = DATABASE() AND routine_name = 'archive_submission'") == 0);
+  BOOST_TEST(TestDatabase::instance().scalar("SELECT COUNT(*) FROM information_schema.referential_constraints WHERE "
+                                             "constraint_schema = DATABASE() AND "
+                                             "constraint_name = 'fk_submission_service_owner'") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <set>
 #include <ctime>
 #include <thread>
 
@@ -221,6 +222,55 @@ BOOST_AUTO_TEST_CASE(ConcurrentDuplicatesStoreExactlyOne) {
   BOOST_TEST(duplicates.load() == 5);
   BOOST_TEST(other.load() == 0);
   BOOST_TEST(count("SELECT COUNT(*) FROM submission WHERE system_id = ?", {std::to_string(p.enduser_system.id)}) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(ConcurrentSubmissionsShareTransactionsButFailAlone) {
+  // Many at once are written together by group commit; one bad submission (a value too long) and one
+  // reused end-user reference among them fail alone, and every other caller gets its own receipt.
+  Parties p = seedParties(db());
+  const std::string reused = "reused-" + uniqueSuffix();
+  BOOST_REQUIRE(repo().create(newSubmission(p, reused)).ok());
+  constexpr int kCallers = 40, kTooLong = 7, kReused = 23;
+  std::vector<NewSubmission> inputs;
+  for (int i = 0; i < kCallers; ++i) inputs.push_back(newSubmission(p, "many-" + std::to_string(i) + "-" + uniqueSuffix()));
+  inputs[kTooLong].forms[1].data_format_id = std::string(200, '9');
+  inputs[kReused] = newSubmission(p, reused);
+  std::vector<Result<SubmissionCreated>> results(kCallers, Status::Internal("not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCallers; ++i) threads.emplace_back([&, i] { results[i] = repo().create(inputs[i]); });
+  for (auto& t : threads) t.join();
+
+  std::set<Id> ids;
+  for (int i = 0; i < kCallers; ++i) {
+    if (i == kTooLong) {
+      BOOST_TEST(results[i].status().code() == StatusCode::kInvalidArgument);
+      continue;
+    }
+    if (i == kReused) {
+      BOOST_TEST(results[i].status().code() == StatusCode::kAlreadyExists);
+      continue;
+    }
+    BOOST_TEST_REQUIRE(results[i].ok(), i << ": " << results[i].status().message());
+    const SubmissionCreated& c = results[i].value();
+    ids.insert(c.submission_id);
+    BOOST_TEST(hasReference(c.receipt, "EndUserSystemReference", inputs[i].end_user_system_reference));
+    BOOST_TEST(hasReference(c.receipt, "ArchiveReference", c.archive_reference));
+    // What was stored under this archive reference is this caller's submission.
+    auto stored = repo().getByArchiveReference(p.owner.id, c.archive_reference);
+    BOOST_TEST_REQUIRE(stored.ok());
+    BOOST_TEST(stored->forms.at(0).end_user_system_reference == inputs[i].end_user_system_reference);
+    auto receipt = repo().findReceiptByEndUserReference(p.enduser_system.id, inputs[i].end_user_system_reference);
+    BOOST_TEST_REQUIRE(receipt.ok());
+    BOOST_TEST_REQUIRE(receipt.value().has_value());
+    BOOST_TEST(receipt.value()->id == c.receipt.id);
+  }
+  BOOST_TEST(ids.size() == static_cast<std::size_t>(kCallers - 2));
+  // The reused reference's first submission plus the 38 new ones; nothing of the two refused.
+  BOOST_TEST(count("SELECT COUNT(*) FROM submission WHERE system_id = ?", {std::to_string(p.enduser_system.id)}) ==
+             kCallers - 1);
+  BOOST_TEST(count("SELECT COUNT(*) FROM download_queue q JOIN submission s ON s.id = q.submission_id "
+                   "WHERE s.system_id = ?",
+                   {std::to_string(p.enduser_system.id)}) == kCallers - 1);
 }
 
 BOOST_AUTO_TEST_CASE(FailureMidTransactionLeavesNothing) {

@@ -1,0 +1,229 @@
+#include "submission_batch.h"
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "sql_util.h"
+
+namespace gateway::persistence::mysql {
+namespace {
+
+// A statement inserts at most this many rows and, after the first row, at most about this many bytes
+// of values (under MariaDB's default max_allowed_packet of 16 MiB).
+constexpr std::size_t kMaxRowsPerStatement = 64;
+constexpr std::size_t kMaxStatementBytes = 4u << 20;
+
+using BindRow = std::function<void(Params&, std::size_t row)>;
+using ReadRow = std::function<void(const sql::ResultSet&, std::size_t row)>;
+
+struct RowsSpec {
+  std::string head;         // "INSERT INTO t (a, b) VALUES "
+  std::string tuple;        // "(?,?)"
+  std::string returning;    // "" or " RETURNING id, ..."; read_row gets the returned rows in order
+  BindRow bind_row;
+  ReadRow read_row;
+  std::function<std::size_t(std::size_t row)> bytes_of;  // optional: size of a row's values
+};
+
+void executeRows(Session& session, const RowsSpec& spec, std::size_t begin, std::size_t count) {
+  auto& statement = session.prepare(spec.head + placeholderRows(spec.tuple, count) + spec.returning);
+  Params params(statement);
+  for (std::size_t row = begin; row < begin + count; ++row) spec.bind_row(params, row);
+  if (spec.returning.empty()) {
+    statement.executeUpdate();
+    return;
+  }
+  std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
+  std::size_t row = begin;
+  while (rows->next()) {
+    if (row == begin + count) throw sql::SQLException("RETURNING gave more rows than inserted", "HY000", 0);
+    spec.read_row(*rows, row++);
+  }
+  if (row != begin + count) throw sql::SQLException("RETURNING gave fewer rows than inserted", "HY000", 0);
+}
+
+// Statement sizes are powers of two so that each connection prepares at most seven texts per table.
+void insertRows(Session& session, const RowsSpec& spec, std::size_t total) {
+  std::size_t begin = 0;
+  while (begin < total) {
+    std::size_t end = begin, bytes = 0;
+    while (end < total && end - begin < kMaxRowsPerStatement) {
+      const std::size_t row_bytes = spec.bytes_of ? spec.bytes_of(end) : 0;
+      if (end > begin && bytes + row_bytes > kMaxStatementBytes) break;
+      bytes += row_bytes;
+      ++end;
+    }
+    for (std::size_t left = end - begin; left > 0;) {
+      std::size_t size = kMaxRowsPerStatement;
+      while (size > left) size >>= 1;
+      executeRows(session, spec, begin, size);
+      begin += size;
+      left -= size;
+    }
+  }
+}
+
+struct ReferenceRow {
+  std::size_t submission;
+  const char* type;
+  const std::string* value;  // nullptr: the archive reference
+};
+
+}  // namespace
+
+std::vector<SubmissionCreated> insertSubmissionBatch(Session& session, const std::vector<const NewSubmission*>& batch) {
+  const std::size_t n = batch.size();
+  std::vector<SubmissionCreated> created(n);
+
+  insertRows(session,
+             {"INSERT INTO submission (owner_id, service_id, system_id, reportee, external_shipment_reference, case_id) "
+              "VALUES ",
+              "(?,?,?,?,?,?)", " RETURNING id",
+              [&](Params& p, std::size_t i) {
+                const NewSubmission& s = *batch[i];
+                p.id(s.owner_id).id(s.service_id).id(s.system_id).str(s.reportee).str(s.external_shipment_reference)
+                    .optI32(s.case_id);
+              },
+              [&](const sql::ResultSet& rows, std::size_t i) {
+                created[i].submission_id = rows.getInt64(1);
+                created[i].archive_reference = archiveReferenceOf(created[i].submission_id);
+              },
+              nullptr},
+             n);
+
+  insertRows(session,
+             {"INSERT INTO receipt (type, status, text, history, owner_id, system_id, submission_id) VALUES ",
+              "('FormTask','OK',?,'',?,?,?)", " RETURNING id, " + epochOf("last_changed"),
+              [&](Params& p, std::size_t i) {
+                const NewSubmission& s = *batch[i];
+                p.str(s.receipt_text).id(s.owner_id).id(s.system_id).id(created[i].submission_id);
+              },
+              [&](const sql::ResultSet& rows, std::size_t i) {
+                created[i].receipt.id = rows.getInt64(1);
+                created[i].receipt.last_changed = static_cast<std::time_t>(rows.getInt64(2));
+              },
+              nullptr},
+             n);
+
+  std::vector<std::size_t> with_end_user_ref;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!batch[i]->end_user_system_reference.empty()) with_end_user_ref.push_back(i);
+  }
+  insertRows(session,
+             {"INSERT INTO end_user_reference (system_id, reference, receipt_id) VALUES ", "(?,?,?)", "",
+              [&](Params& p, std::size_t row) {
+                const std::size_t i = with_end_user_ref[row];
+                p.id(batch[i]->system_id).str(batch[i]->end_user_system_reference).id(created[i].receipt.id);
+              },
+              nullptr, nullptr},
+             with_end_user_ref.size());
+
+  std::vector<ReferenceRow> references;
+  for (std::size_t i = 0; i < n; ++i) {
+    references.push_back({i, "ArchiveReference", nullptr});
+    if (!batch[i]->end_user_system_reference.empty()) {
+      references.push_back({i, "EndUserSystemReference", &batch[i]->end_user_system_reference});
+    }
+    if (!batch[i]->external_shipment_reference.empty()) {
+      references.push_back({i, "ExternalShipmentReference", &batch[i]->external_shipment_reference});
+    }
+  }
+  insertRows(session,
+             {"INSERT INTO receipt_reference (receipt_id, type, value) VALUES ", "(?,?,?)", "",
+              [&](Params& p, std::size_t row) {
+                const ReferenceRow& r = references[row];
+                const SubmissionCreated& c = created[r.submission];
+                p.id(c.receipt.id).str(r.type).str(r.value ? *r.value : c.archive_reference);
+              },
+              nullptr, nullptr},
+             references.size());
+
+  // The queue keeps the service code for its filter; read from the service row, not trusted input.
+  insertRows(session,
+             {"INSERT INTO download_queue (submission_id, owner_id, service_code) VALUES ",
+              "(?,?,(SELECT code FROM service WHERE id = ?))", "",
+              [&](Params& p, std::size_t i) {
+                p.id(created[i].submission_id).id(batch[i]->owner_id).id(batch[i]->service_id);
+              },
+              nullptr, nullptr},
+             n);
+
+  insertRows(session,
+             {"INSERT INTO shipment_status_log (submission_id, status) VALUES ", "(?,'NotSent')", "",
+              [&](Params& p, std::size_t i) { p.id(created[i].submission_id); }, nullptr, nullptr},
+             n);
+
+  struct Child {
+    std::size_t submission;
+    std::size_t index;
+  };
+  std::vector<Child> forms, attachments;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t f = 0; f < batch[i]->forms.size(); ++f) forms.push_back({i, f});
+    for (std::size_t a = 0; a < batch[i]->attachments.size(); ++a) attachments.push_back({i, a});
+  }
+  insertRows(session,
+             {"INSERT INTO submission_form (submission_id, data_format_id, data_format_version, "
+              "end_user_system_reference, parent_reference, completed, form_data) VALUES ",
+              "(?,?,?,?,?,?,?)", "",
+              [&](Params& p, std::size_t row) {
+                const FormRecord& f = batch[forms[row].submission]->forms[forms[row].index];
+                p.id(created[forms[row].submission].submission_id)
+                    .str(f.data_format_id)
+                    .i32(f.data_format_version)
+                    .str(f.end_user_system_reference)
+                    .optI32(f.parent_reference)
+                    .boolean(f.completed)
+                    .str(f.form_data);
+              },
+              nullptr,
+              [&](std::size_t row) {
+                const FormRecord& f = batch[forms[row].submission]->forms[forms[row].index];
+                return f.form_data.size() + f.end_user_system_reference.size() + 64;
+              }},
+             forms.size());
+  insertRows(session,
+             {"INSERT INTO submission_attachment (submission_id, name, file_name, attachment_type_name, "
+              "end_user_system_reference, parent_reference, encrypted, size, sha256, storage_key) VALUES ",
+              "(?,?,?,?,?,?,?,?,?,?)", "",
+              [&](Params& p, std::size_t row) {
+                const AttachmentRecord& a = batch[attachments[row].submission]->attachments[attachments[row].index];
+                p.id(created[attachments[row].submission].submission_id)
+                    .str(a.name)
+                    .str(a.file_name)
+                    .str(a.attachment_type_name)
+                    .str(a.end_user_system_reference)
+                    .str(a.parent_reference)
+                    .boolean(a.encrypted)
+                    .i64(a.size)
+                    .str(a.sha256_hex)
+                    .str(a.storage_key);
+              },
+              nullptr, nullptr},
+             attachments.size());
+
+  for (std::size_t i = 0; i < n; ++i) {
+    const NewSubmission& s = *batch[i];
+    ReceiptRecord& receipt = created[i].receipt;
+    receipt.type = "FormTask";
+    receipt.status = ReceiptStatus::kOk;
+    receipt.text = s.receipt_text;
+    receipt.owner_id = s.owner_id;
+    receipt.system_id = s.system_id;
+    receipt.references.push_back({"ArchiveReference", created[i].archive_reference});
+    if (!s.end_user_system_reference.empty()) {
+      receipt.references.push_back({"EndUserSystemReference", s.end_user_system_reference});
+    }
+    if (!s.external_shipment_reference.empty()) {
+      receipt.references.push_back({"ExternalShipmentReference", s.external_shipment_reference});
+    }
+  }
+  return created;
+}
+
+}  // namespace gateway::persistence::mysql
