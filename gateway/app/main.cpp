@@ -61,7 +61,8 @@ int run(const std::string& config_path) {
   auto files = persistence::openLocalFileStore(c.storage_root);
   if (!files.ok()) return startupFailed("storage", files.status());
 
-  auth::CredentialVerifier verifier(database.value()->systems(), std::chrono::seconds(c.credential_cache_seconds));
+  auth::CredentialVerifier verifier(database.value()->systems(), std::chrono::seconds(c.credential_cache_seconds),
+                                    std::chrono::seconds(c.system_cache_seconds));
   core::CoreLimits limits;
   limits.max_forms = c.limits.max_forms;
   limits.max_attachments = c.limits.max_attachments;

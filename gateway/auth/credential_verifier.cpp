@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "auth/password_hash.h"
+#include "common/ttl_cache.h"
 
 namespace gateway::auth {
 namespace {
@@ -53,9 +54,11 @@ struct CredentialVerifier::Impl {
   std::array<Shard, kShards> shards;
   std::once_flag dummy_once;
   std::string dummy_hash;  // compared against for unknown users, so they cost as much as known ones
+  TtlCache<persistence::SystemRecord> records;  // found records only, by user name
 
-  Impl(persistence::SystemRepository& s, std::chrono::seconds t, PasswordCheck c, Clock k)
-      : systems(s), ttl(t), check(std::move(c)), clock(std::move(k)) {
+  Impl(persistence::SystemRepository& s, std::chrono::seconds t, PasswordCheck c, Clock k,
+       std::chrono::milliseconds record_ttl)
+      : systems(s), ttl(t), check(std::move(c)), clock(std::move(k)), records(record_ttl, clock) {
     if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) {
       ttl = std::chrono::seconds(0);  // no key, no cache: every request pays the slow hash
     }
@@ -142,12 +145,13 @@ struct CredentialVerifier::Impl {
   }
 };
 
-CredentialVerifier::CredentialVerifier(persistence::SystemRepository& systems, std::chrono::seconds cache_ttl)
-    : CredentialVerifier(systems, cache_ttl, verifyPassword, std::chrono::steady_clock::now) {}
+CredentialVerifier::CredentialVerifier(persistence::SystemRepository& systems, std::chrono::seconds cache_ttl,
+                                       std::chrono::milliseconds record_ttl)
+    : CredentialVerifier(systems, cache_ttl, verifyPassword, std::chrono::steady_clock::now, record_ttl) {}
 
 CredentialVerifier::CredentialVerifier(persistence::SystemRepository& systems, std::chrono::seconds cache_ttl,
-                                       PasswordCheck check, Clock clock)
-    : impl_(std::make_unique<Impl>(systems, cache_ttl, std::move(check), std::move(clock))) {}
+                                       PasswordCheck check, Clock clock, std::chrono::milliseconds record_ttl)
+    : impl_(std::make_unique<Impl>(systems, cache_ttl, std::move(check), std::move(clock), record_ttl)) {}
 
 CredentialVerifier::~CredentialVerifier() = default;
 
@@ -156,13 +160,18 @@ Result<persistence::SystemRecord> CredentialVerifier::verify(const std::string* 
   if (!username || !password || username->empty() || password->empty()) {
     return Status::Unauthenticated("system user name and password are required");
   }
-  auto found = impl_->systems.findByUsername(*username);
-  if (!found.ok()) return found.status();
-  if (!found.value()) {
-    impl_->burnUnknownUser(*password);
-    return Status::Unauthenticated(kBadCredentials);
+  std::optional<persistence::SystemRecord> record = impl_->records.get(*username);
+  if (!record) {
+    auto found = impl_->systems.findByUsername(*username);
+    if (!found.ok()) return found.status();
+    if (!found.value()) {
+      impl_->burnUnknownUser(*password);
+      return Status::Unauthenticated(kBadCredentials);
+    }
+    record = std::move(found.value());
+    impl_->records.put(*username, *record);
   }
-  persistence::SystemRecord system = std::move(*found.value());
+  persistence::SystemRecord system = std::move(*record);
   if (!system.active) return Status::Unauthenticated(kBadCredentials);
 
   const Mac mac = impl_->mac(system, *password);

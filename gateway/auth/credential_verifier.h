@@ -8,10 +8,10 @@
 // password change (credential_version bump, or any change of the stored hash) or the TTL ends the
 // entry. Failed checks are never cached.
 //
-// The system record is read from the repository on every call, cache hit or not: only the slow
-// hash comparison is skipped. So deactivating a system or changing its password or organisation
-// takes effect on the very next request, never only after the TTL. The read is one indexed lookup
-// that the caller needs anyway (the returned record).
+// The system record itself is read from the repository at most once per `record_ttl` per user
+// name (0: on every call), so deactivating a system or changing its password or organisation takes
+// effect within record_ttl (default 1 s in the gateway). Without that cache the read is one database
+// round trip per request, as costly as the rest of a submission's database work together.
 //
 // Thread-safe: the cache is split into shards, each behind its own mutex, so concurrent workers
 // rarely contend; no lock is held during the repository call or the slow hash.
@@ -34,10 +34,12 @@ class CredentialVerifier {
   using PasswordCheck = std::function<bool(const std::string& password, const std::string& encoded_hash)>;
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
-  // `systems` must outlive the verifier. cache_ttl <= 0 disables the cache.
-  CredentialVerifier(persistence::SystemRepository& systems, std::chrono::seconds cache_ttl);
+  // `systems` must outlive the verifier. cache_ttl <= 0 disables the credential cache, record_ttl
+  // <= 0 the system-record cache.
+  CredentialVerifier(persistence::SystemRepository& systems, std::chrono::seconds cache_ttl,
+                     std::chrono::milliseconds record_ttl = std::chrono::milliseconds(0));
   CredentialVerifier(persistence::SystemRepository& systems, std::chrono::seconds cache_ttl, PasswordCheck check,
-                     Clock clock);
+                     Clock clock, std::chrono::milliseconds record_ttl = std::chrono::milliseconds(0));
   ~CredentialVerifier();
 
   // The system when: username and password are present and non-empty (else kUnauthenticated,

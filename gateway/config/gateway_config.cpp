@@ -77,12 +77,14 @@ const std::map<std::string, Setter>& keys() {
       {"db.group_commit_max_submissions",
        number([](GatewayConfig& c) -> auto& { return c.database.group_commit_max_submissions; })},
       {"db.group_commit_max_bytes", number([](GatewayConfig& c) -> auto& { return c.database.group_commit_max_bytes; })},
+      {"db.group_commit_writers", number([](GatewayConfig& c) -> auto& { return c.database.group_commit_writers; })},
       {"storage.root", text([](GatewayConfig& c) -> auto& { return c.storage_root; })},
       {"wsdl.dir", text([](GatewayConfig& c) -> auto& { return c.wsdl_dir; })},
       {"migrations.dir", text([](GatewayConfig& c) -> auto& { return c.migrations_dir; })},
       {"log.level", text([](GatewayConfig& c) -> auto& { return c.log_level; })},
       {"cache.lookup_seconds", number([](GatewayConfig& c) -> auto& { return c.lookup_cache_seconds; })},
       {"auth.credential_cache_seconds", number([](GatewayConfig& c) -> auto& { return c.credential_cache_seconds; })},
+      {"auth.system_cache_seconds", number([](GatewayConfig& c) -> auto& { return c.system_cache_seconds; })},
   };
   return table;
 }

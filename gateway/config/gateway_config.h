@@ -54,6 +54,7 @@ struct GatewayConfig {
   std::string migrations_dir;
   std::string log_level = "info";   // debug | info | warn | error
   int credential_cache_seconds = 60;
+  int system_cache_seconds = 1;  // how long a system record read for authentication is reused
   int lookup_cache_seconds = 5;     // service definitions and reportee grants (0 = no cache)
 };
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/ttl_cache.h"
 #include "core/services.h"
-#include "core/ttl_cache.h"
 #include "persistence/records.h"
 
 namespace gateway::core {

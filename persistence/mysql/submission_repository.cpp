@@ -27,7 +27,8 @@ MysqlSubmissionRepository::MysqlSubmissionRepository(ConnectionManager& db)
     : db_(db),
       group_commit_([this](const std::vector<const NewSubmission*>& batch) { return writeBatch(batch); },
                     static_cast<std::size_t>(std::max(1, db.config().group_commit_max_submissions)),
-                    static_cast<std::size_t>(std::max(1L, db.config().group_commit_max_bytes)), weightOf) {}
+                    static_cast<std::size_t>(std::max(1L, db.config().group_commit_max_bytes)), weightOf,
+                    static_cast<std::size_t>(std::max(1, db.config().group_commit_writers))) {}
 
 Result<SubmissionCreated> MysqlSubmissionRepository::create(const NewSubmission& submission) {
   if (submission.system_id <= 0 || submission.service_id <= 0 || submission.owner_id <= 0) {

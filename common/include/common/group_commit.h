@@ -3,9 +3,11 @@
 // them, the leader, runs the batch function for all of them while the others sleep until their own
 // outcome is set. There is no thread of its own: a lone caller leads a batch of one at once, and under
 // load the next batch fills up by itself while the previous one is written, so the latency of a
-// durable commit turns into batch size instead of queueing.
+// durable commit turns into batch size instead of queueing. Up to max_leaders batches are written at
+// the same time (so one can be inserting while another waits for its commit to reach the disk).
 //
-// Contract of `write`: called by one thread at a time, with the items in arrival order, and returns
+// Contract of `write`: called by at most max_leaders threads at a time, each with a batch of items in
+// arrival order (batches taken by different leaders may commit in either order), and returns
 // exactly one Outcome per item, in the same order (a wrong count is a bug: every item of that batch
 // then gets the exception std::logic_error). If it throws, every caller of that batch gets the
 // exception. A batch holds at most max_items items and at most max_weight units of weight, except
@@ -33,11 +35,12 @@ class GroupCommit {
   using Write = std::function<std::vector<Outcome>(const std::vector<const Item*>& batch)>;
   using Weigh = std::function<std::size_t(const Item&)>;
 
-  GroupCommit(Write write, std::size_t max_items, std::size_t max_weight, Weigh weigh)
+  GroupCommit(Write write, std::size_t max_items, std::size_t max_weight, Weigh weigh, std::size_t max_leaders = 1)
       : write_(std::move(write)),
         max_items_(max_items == 0 ? 1 : max_items),
         max_weight_(max_weight),
-        weigh_(std::move(weigh)) {}
+        weigh_(std::move(weigh)),
+        max_leaders_(max_leaders == 0 ? 1 : max_leaders) {}
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
@@ -51,8 +54,8 @@ class GroupCommit {
     Waiter me(item, weigh_ ? weigh_(item) : 0);
     std::unique_lock<std::mutex> lock(mutex_);
     queue_.push_back(&me);
-    if (!leading_) {
-      leading_ = true;
+    if (leaders_ < max_leaders_) {
+      ++leaders_;
       me.lead = true;
     }
     me.wake.wait(lock, [&] { return me.done || me.lead; });
@@ -70,7 +73,7 @@ class GroupCommit {
     }
     if (me.lead) {
       if (queue_.empty()) {
-        leading_ = false;
+        --leaders_;
       } else {
         queue_.front()->lead = true;
         queue_.front()->wake.notify_one();
@@ -125,9 +128,10 @@ class GroupCommit {
   std::size_t max_items_;
   std::size_t max_weight_;
   Weigh weigh_;
+  std::size_t max_leaders_;
   mutable std::mutex mutex_;
   std::deque<Waiter*> queue_;
-  bool leading_ = false;
+  std::size_t leaders_ = 0;
 };
 
 }  // namespace gateway

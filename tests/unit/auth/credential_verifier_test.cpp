@@ -52,14 +52,15 @@ struct Fixture {
     repo.systems[agency.username] = agency;
   }
 
-  CredentialVerifier make(std::chrono::seconds ttl = std::chrono::seconds(60)) {
+  CredentialVerifier make(std::chrono::seconds ttl = std::chrono::seconds(60),
+                          std::chrono::milliseconds record_ttl = std::chrono::milliseconds(0)) {
     return CredentialVerifier(
         repo, ttl,
         [this](const std::string& p, const std::string& h) {
           ++slow_checks;
           return verifyPassword(p, h);
         },
-        [this] { return now; });
+        [this] { return now; }, record_ttl);
   }
 
   Result<SystemRecord> verify(CredentialVerifier& v, const std::string& user, const std::string& password,
@@ -199,6 +200,31 @@ BOOST_AUTO_TEST_CASE(EntriesExpireAfterTheTtl) {
   now += std::chrono::seconds(2);
   BOOST_REQUIRE(verify(v, "etat-arkiv", "s3cret").ok());
   BOOST_TEST(slow_checks == 2);
+}
+
+BOOST_AUTO_TEST_CASE(WithARecordTtlTheRecordIsReadOncePerTtl) {
+  auto v = make(std::chrono::seconds(60), std::chrono::seconds(1));
+  for (int i = 0; i < 5; ++i) BOOST_REQUIRE(verify(v, "etat-arkiv", "s3cret").ok());
+  BOOST_TEST(repo.lookups == 1);
+  now += std::chrono::milliseconds(1001);
+  BOOST_REQUIRE(verify(v, "etat-arkiv", "s3cret").ok());
+  BOOST_TEST(repo.lookups == 2);
+}
+
+BOOST_AUTO_TEST_CASE(WithARecordTtlDeactivationTakesEffectWhenItEnds) {
+  auto v = make(std::chrono::seconds(60), std::chrono::seconds(1));
+  BOOST_REQUIRE(verify(v, "etat-arkiv", "s3cret").ok());
+  repo.systems["etat-arkiv"].active = false;
+  BOOST_REQUIRE(verify(v, "etat-arkiv", "s3cret").ok());  // the record read a moment ago
+  now += std::chrono::milliseconds(1001);
+  requireCode(verify(v, "etat-arkiv", "s3cret"), StatusCode::kUnauthenticated, 989);
+}
+
+BOOST_AUTO_TEST_CASE(UnknownUsersAreNotRemembered) {
+  auto v = make(std::chrono::seconds(60), std::chrono::seconds(1));
+  requireCode(verify(v, "nobody", "x"), StatusCode::kUnauthenticated, 989);
+  requireCode(verify(v, "nobody", "x"), StatusCode::kUnauthenticated, 989);
+  BOOST_TEST(repo.lookups == 2);
 }
 
 BOOST_AUTO_TEST_CASE(ZeroTtlDisablesTheCache) {

@@ -113,6 +113,48 @@ BOOST_AUTO_TEST_CASE(BatchesRespectTheItemAndWeightLimits) {
   for (std::size_t i = 0; i < expected.size(); ++i) BOOST_TEST(writer.batches[i] == expected[i]);
 }
 
+BOOST_AUTO_TEST_CASE(ASecondLeaderWritesWhileTheFirstBatchIsStillBeingWritten) {
+  RecordingWriter writer;
+  writer.hold_first = true;
+  GroupCommit<int, int> commit([&](const auto& items) { return writer(items); }, 8, 100, nullptr, 2);
+  std::atomic<bool> first_done{false};
+  std::thread first([&] {
+    commit.submit(1);
+    first_done = true;
+  });
+  while (true) {
+    std::lock_guard<std::mutex> lock(writer.mutex);
+    if (!writer.batches.empty()) break;
+  }
+  BOOST_TEST(commit.submit(2) == 20);  // returns although batch 1 is held open
+  BOOST_TEST(!first_done.load());
+  writer.release = true;
+  first.join();
+  BOOST_TEST(writer.batches.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(WithOneLeaderTheNextCallerWaitsForTheBatchBeforeIt) {
+  RecordingWriter writer;
+  writer.hold_first = true;
+  GroupCommit<int, int> commit([&](const auto& items) { return writer(items); }, 8, 100, nullptr, 1);
+  std::thread first([&] { commit.submit(1); });
+  while (true) {
+    std::lock_guard<std::mutex> lock(writer.mutex);
+    if (!writer.batches.empty()) break;
+  }
+  std::atomic<bool> second_done{false};
+  std::thread second([&] {
+    commit.submit(2);
+    second_done = true;
+  });
+  waitUntilQueued(commit, 1);
+  BOOST_TEST(!second_done.load());
+  writer.release = true;
+  first.join();
+  second.join();
+  BOOST_TEST(second_done.load());
+}
+
 BOOST_AUTO_TEST_CASE(AThrowingWriteReachesEveryCallerOfThatBatchOnly) {
   std::atomic<int> calls{0};
   GroupCommit<int, int> commit(
