@@ -19,7 +19,7 @@
 # and stop everything it started.
 #
 # Settings: BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CONNECTIONS (64), BENCH_HANDSHAKE_CONNECTIONS
-# (BENCH_CONNECTIONS), BENCH_BUILD_DIR (build-bench), BENCH_PROFILE=1 (record the gateway with perf
+# (BENCH_CONNECTIONS), BENCH_HANDSHAKES=0 (runs 1 and 2 only), BENCH_BUILD_DIR (build-bench), BENCH_PROFILE=1 (record the gateway with perf
 # during run 2 and print where the time goes), BENCH_KEEP=1 (leave the gateway, echo server and
 # database running at the end), BENCH_GATEWAYD (measure this gatewayd binary instead of the one
 # built), BENCH_WAIT_QUIET (before each run, wait up to this many seconds for the machine to be
@@ -47,6 +47,7 @@ BENCH_HANDSHAKE_CONNECTIONS=${BENCH_HANDSHAKE_CONNECTIONS:-$BENCH_CONNECTIONS}
 BENCH_PROFILE=${BENCH_PROFILE:-0}
 BENCH_KEEP=${BENCH_KEEP:-0}
 BENCH_WAIT_QUIET=${BENCH_WAIT_QUIET:-0}
+BENCH_HANDSHAKES=${BENCH_HANDSHAKES:-1}
 
 # Everything this script makes lives apart from scripts/run.sh's instance, so both can run at once.
 BENCH_DIR=$LOCAL_DIR/bench
@@ -387,13 +388,15 @@ main() {
   load "gateway keepalive" "$GATEWAY_URL$SUBMIT_PATH" "$BENCH_DIR/submit_body.xml" "$BENCH_CONNECTIONS" \
     --mode keepalive --soap-action "$SUBMIT_ACTION" --unique-ref
   stop_profile
-  load "echo handshake" "$ECHO_URL" "$BENCH_DIR/echo_body.xml" "$BENCH_HANDSHAKE_CONNECTIONS" --mode handshake
-  load "gateway handshake" "$GATEWAY_URL$SUBMIT_PATH" "$BENCH_DIR/submit_body.xml" "$BENCH_HANDSHAKE_CONNECTIONS" \
-    --mode handshake --soap-action "$SUBMIT_ACTION" --unique-ref
-  load "echo handshake+resume" "$ECHO_URL" "$BENCH_DIR/echo_body.xml" "$BENCH_HANDSHAKE_CONNECTIONS" \
-    --mode handshake --resume
-  load "gateway handshake+resume" "$GATEWAY_URL$SUBMIT_PATH" "$BENCH_DIR/submit_body.xml" \
-    "$BENCH_HANDSHAKE_CONNECTIONS" --mode handshake --resume --soap-action "$SUBMIT_ACTION" --unique-ref
+  if ((BENCH_HANDSHAKES)); then
+    load "echo handshake" "$ECHO_URL" "$BENCH_DIR/echo_body.xml" "$BENCH_HANDSHAKE_CONNECTIONS" --mode handshake
+    load "gateway handshake" "$GATEWAY_URL$SUBMIT_PATH" "$BENCH_DIR/submit_body.xml" "$BENCH_HANDSHAKE_CONNECTIONS" \
+      --mode handshake --soap-action "$SUBMIT_ACTION" --unique-ref
+    load "echo handshake+resume" "$ECHO_URL" "$BENCH_DIR/echo_body.xml" "$BENCH_HANDSHAKE_CONNECTIONS" \
+      --mode handshake --resume
+    load "gateway handshake+resume" "$GATEWAY_URL$SUBMIT_PATH" "$BENCH_DIR/submit_body.xml" \
+      "$BENCH_HANDSHAKE_CONNECTIONS" --mode handshake --resume --soap-action "$SUBMIT_ACTION" --unique-ref
+  fi
 
   print_report
   info "raw results: $RESULTS; gateway log: $GATEWAY_LOG"

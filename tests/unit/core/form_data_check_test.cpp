@@ -35,4 +35,29 @@ BOOST_AUTO_TEST_CASE(RejectsNestingDeeperThanTheLimit) {
   BOOST_TEST(!checkFormData(deep, 9).ok());
 }
 
+BOOST_AUTO_TEST_CASE(RefusesAnyDoctypeEvenWithoutEntities) {
+  auto s = checkFormData("<!DOCTYPE a><a/>", 64);
+  BOOST_TEST(!s.ok());
+  BOOST_TEST(s.message().find("DOCTYPE") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(RejectsUndeclaredEntityButAcceptsPredefinedAndCharacterReferences) {
+  BOOST_TEST(checkFormData("<a>&amp;&lt;&gt;&quot;&apos;&#xE6;&#248;</a>", 64).ok());
+  BOOST_TEST(!checkFormData("<a>&nbsp;</a>", 64).ok());
+}
+
+BOOST_AUTO_TEST_CASE(RejectsTrailingGarbageAndSecondRoot) {
+  BOOST_TEST(!checkFormData("<a/><b/>", 64).ok());
+  BOOST_TEST(!checkFormData("<a/>junk", 64).ok());
+  BOOST_TEST(!checkFormData("just text", 64).ok());
+}
+
+BOOST_AUTO_TEST_CASE(RejectsInvalidUtf8) {
+  BOOST_TEST(!checkFormData(std::string("<a>\xC3\x28</a>"), 64).ok());
+}
+
+BOOST_AUTO_TEST_CASE(AcceptsDeclarationCommentsAndProcessingInstructions) {
+  BOOST_TEST(checkFormData("<?xml version=\"1.0\" encoding=\"UTF-8\"?><!-- c --><?pi x?><a><![CDATA[<x>]]></a>", 64).ok());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
