@@ -1,5 +1,7 @@
 #include "core/archive_service.h"
 
+#include "pdf/form_set_pdf.h"
+
 namespace gateway::core {
 namespace {
 
@@ -62,6 +64,42 @@ Result<ArchivedFormTask> ArchiveService::fetchById(const persistence::SystemReco
   auto found = database_.submissions().getById(*owner.owner_id, reportee_element_id);
   if (!found.ok() && found.status().code() == StatusCode::kNotFound) return notFound("reportee element id");
   return withAttachments(std::move(found));
+}
+
+Result<std::string> ArchiveService::formSetPdf(const persistence::SystemRecord& owner,
+                                              const std::string& archive_reference, int language_id,
+                                              const std::optional<std::string>& data_format_id,
+                                              std::optional<int> data_format_version) {
+  pdf::FormSetPdfInput input;
+  switch (language_id) {
+    case 1044: input.language = pdf::Language::kBokmal; break;
+    case 2068: input.language = pdf::Language::kNynorsk; break;
+    case 1033: input.language = pdf::Language::kEnglish; break;
+    default: return Status::InvalidArgument("languageId must be 1044, 2068 or 1033", 40001);
+  }
+  if (!isArchiveReference(archive_reference)) return Status::InvalidArgument("archiveReference is required");
+  auto found = database_.submissions().getByArchiveReference(*owner.owner_id, archive_reference);
+  if (!found.ok()) {
+    if (found.status().code() == StatusCode::kNotFound) return notFound("archive reference");
+    return found.status();
+  }
+  input.submission = std::move(found).value();
+  const bool by_id = data_format_id && !data_format_id->empty();
+  for (std::size_t i = 0; i < input.submission.forms.size(); ++i) {
+    const auto& form = input.submission.forms[i];
+    if (by_id && form.data_format_id != *data_format_id) continue;
+    if (data_format_version && form.data_format_version != *data_format_version) continue;
+    input.form_indexes.push_back(i);
+  }
+  if (input.form_indexes.empty() && (by_id || data_format_version)) {
+    return Status::NotFound("no form with this data format in the form set");
+  }
+  pdf::PdfLimits pdf_limits;
+  pdf_limits.max_pages = limits_.pdf_max_pages;
+  pdf_limits.max_form_bytes = limits_.pdf_max_form_bytes;
+  auto rendered = pdf::renderFormSetPdf(input, pdf_limits);
+  if (!rendered.ok()) return rendered.status();
+  return std::move(rendered).value().bytes;
 }
 
 Result<persistence::SubmissionRepository::ShipmentPage> ArchiveService::shipmentStatus(

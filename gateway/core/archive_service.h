@@ -34,6 +34,14 @@ class ArchiveService {
   Result<ArchivedFormTask> fetchByArchiveReference(const persistence::SystemRecord& owner,
                                                    const std::string& archive_reference);
   Result<ArchivedFormTask> fetchById(const persistence::SystemRecord& owner, persistence::Id reportee_element_id);
+  // A printable PDF of the form set (gateway/pdf/form_set_pdf.h), in the language of `language_id`
+  // (1044 bokmål, 2068 nynorsk, 1033 English; anything else: kInvalidArgument, ErrorID 40001).
+  // With data_format_id (and optionally data_format_version) only the matching forms are printed;
+  // none matching is kNotFound. Another owner's reference answers exactly like an unknown one.
+  // Reads no attachment bytes and records no shipment status.
+  Result<std::string> formSetPdf(const persistence::SystemRecord& owner, const std::string& archive_reference,
+                                 int language_id, const std::optional<std::string>& data_format_id,
+                                 std::optional<int> data_format_version);
   // Exactly one of archive reference or service reference (service code required there).
   Result<persistence::SubmissionRepository::ShipmentPage> shipmentStatus(
       const persistence::SystemRecord& owner, const persistence::SubmissionRepository::ShipmentQuery& query);

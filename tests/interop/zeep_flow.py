@@ -136,6 +136,17 @@ def reference_flow(env, ref_dir, archive_reference, receipt_id):
     check("GetArchivedFormTaskBasicDQ returns the attachment bytes",
           attachment.AttachmentData == "innhold æøå".encode("utf-8"))
 
+    pdf = dq.GetFormSetPdfBasic(systemName=agency["system_user"], systemPassword=agency["system_password"],
+                                archiveReference=archive_reference, languageId=1044)
+    check("GetFormSetPdfBasic returns a PDF", isinstance(pdf, bytes) and pdf.startswith(b"%PDF-"), repr(pdf)[:40])
+    try:
+        dq.GetFormSetPdfBasic(systemName=agency["system_user"], systemPassword=agency["system_password"],
+                              archiveReference=archive_reference, languageId=1044, dataFormatId="no-such-format")
+        check("GetFormSetPdfBasic for a data format not in the set gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("GetFormSetPdfBasic for a data format not in the set gives an AltinnFault",
+              fault_error_id(fault) is not None)
+
     _, soa = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["soa"]),
                      f"{{{SOA}}}BasicHttpBinding_IServiceOwnerArchiveExternalBasic",
                      "/ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc")

@@ -121,6 +121,7 @@ struct ArchivedSubmission {
   Id system_id = 0;
   std::string service_code;
   int service_edition = 0;
+  std::string service_name;
   std::string reportee;
   std::time_t archived_at = 0;
   std::optional<int> case_id;

@@ -51,4 +51,48 @@ BOOST_AUTO_TEST_CASE(EmptyArchiveReferenceIsInvalid) {
   BOOST_TEST((service.purge(owner, "").code() == StatusCode::kInvalidArgument));
 }
 
+persistence::ArchivedSubmission archivedOf(persistence::Id owner_id, const std::string& ref) {
+  persistence::ArchivedSubmission s;
+  s.archive_reference = ref;
+  s.owner_id = owner_id;
+  s.service_code = "4711";
+  s.service_edition = 1;
+  s.reportee = "910000306";
+  s.forms.push_back({"5703", 34, "", std::nullopt, "<Skjema><Navn>Blåbær</Navn></Skjema>", true});
+  s.forms.push_back({"6001", 1, "", std::nullopt, "<Annet><Felt>x</Felt></Annet>", true});
+  return s;
+}
+
+BOOST_AUTO_TEST_CASE(FormSetPdfIsAPdfOfTheOwnersFormSet) {
+  db.submissions_.archived[{9, "AR5"}] = archivedOf(9, "AR5");
+  ArchiveService service(db, files, limits);
+  auto pdf = service.formSetPdf(owner, "AR5", 1044, std::nullopt, std::nullopt);
+  BOOST_REQUIRE(pdf.ok());
+  BOOST_TEST(pdf.value().rfind("%PDF-", 0) == 0);
+  BOOST_TEST(service.formSetPdf(owner, "AR5", 1033, std::string("6001"), 1).ok());
+}
+
+BOOST_AUTO_TEST_CASE(FormSetPdfOfAnotherOwnerLooksLikeAnUnknownReference) {
+  db.submissions_.archived[{8, "AR6"}] = archivedOf(8, "AR6");
+  ArchiveService service(db, files, limits);
+  auto other = service.formSetPdf(owner, "AR6", 1044, std::nullopt, std::nullopt);
+  auto unknown = service.formSetPdf(owner, "AR7", 1044, std::nullopt, std::nullopt);
+  BOOST_TEST((other.status().code() == StatusCode::kNotFound));
+  BOOST_TEST(other.status().message() == unknown.status().message());
+}
+
+BOOST_AUTO_TEST_CASE(FormSetPdfRejectsUnknownLanguageAndUnmatchedDataFormat) {
+  db.submissions_.archived[{9, "AR5"}] = archivedOf(9, "AR5");
+  ArchiveService service(db, files, limits);
+  auto language = service.formSetPdf(owner, "AR5", 1030, std::nullopt, std::nullopt);
+  BOOST_TEST((language.status().code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(language.status().altinnErrorId() == 40001);
+  BOOST_TEST((service.formSetPdf(owner, "AR5", 1044, std::string("9999"), std::nullopt).status().code() ==
+              StatusCode::kNotFound));
+  BOOST_TEST((service.formSetPdf(owner, "AR5", 1044, std::string("5703"), 35).status().code() ==
+              StatusCode::kNotFound));
+  BOOST_TEST((service.formSetPdf(owner, "", 1044, std::nullopt, std::nullopt).status().code() ==
+              StatusCode::kInvalidArgument));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

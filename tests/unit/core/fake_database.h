@@ -62,7 +62,12 @@ class FakeSubmissions : public SubmissionRepository {
     return std::vector<QueueItem>{};
   }
   Status purgeQueueItem(Id, const std::string&) override { return Status::NotFound("none"); }
-  Result<ArchivedSubmission> getByArchiveReference(Id, const std::string&) override { return Status::NotFound("none"); }
+  std::map<std::pair<Id, std::string>, ArchivedSubmission> archived;  // (owner_id, archive reference)
+  Result<ArchivedSubmission> getByArchiveReference(Id owner_id, const std::string& ref) override {
+    auto it = archived.find({owner_id, ref});
+    if (it == archived.end()) return Status::NotFound("none");
+    return it->second;
+  }
   Result<ArchivedSubmission> getById(Id, Id) override { return Status::NotFound("none"); }
   Status appendShipmentStatus(Id, const std::string&, ShipmentStatus, const std::string&) override {
     return Status::Ok();
