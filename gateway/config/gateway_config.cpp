@@ -65,6 +65,8 @@ const std::map<std::string, Setter>& keys() {
       {"limits.max_attachments", number([](GatewayConfig& c) -> auto& { return c.limits.max_attachments; })},
       {"limits.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_attachment_bytes; })},
       {"limits.max_form_data_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_form_data_bytes; })},
+      {"limits.max_archive_search_results",
+       number([](GatewayConfig& c) -> auto& { return c.limits.max_archive_search_results; })},
       {"limits.pdf_max_pages", number([](GatewayConfig& c) -> auto& { return c.limits.pdf_max_pages; })},
       {"limits.pdf_max_form_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.pdf_max_form_bytes; })},
       {"db.host", text([](GatewayConfig& c) -> auto& { return c.database.host; })},

@@ -65,7 +65,8 @@ BOOST_AUTO_TEST_CASE(ReadsKeysCommentsAndWhitespace) {
       "db.socket = /run/mysqld/mysqld.sock\n"
       "limits.max_message_bytes = 1048576\n"
       "limits.pdf_max_pages = 12\n"
-      "limits.pdf_max_form_bytes = 65536\n");
+      "limits.pdf_max_form_bytes = 65536\n"
+      "limits.max_archive_search_results = 250\n");
   auto c = loadConfig(f.path, Env{});
   BOOST_REQUIRE(c.ok());
   BOOST_TEST(c->server.host == "0.0.0.0");
@@ -76,6 +77,7 @@ BOOST_AUTO_TEST_CASE(ReadsKeysCommentsAndWhitespace) {
   BOOST_TEST(c->limits.max_message_bytes == 1048576);
   BOOST_TEST(c->limits.pdf_max_pages == 12);
   BOOST_TEST(c->limits.pdf_max_form_bytes == 65536);
+  BOOST_TEST(c->limits.max_archive_search_results == 250);
   BOOST_TEST(c->server.public_base_url == "https://0.0.0.0:9443");
   BOOST_TEST(c->database.password == "a#b");  // '#' inside a value is data, not a comment
 }

@@ -95,4 +95,55 @@ BOOST_AUTO_TEST_CASE(FormSetPdfRejectsUnknownLanguageAndUnmatchedDataFormat) {
               StatusCode::kInvalidArgument));
 }
 
+BOOST_AUTO_TEST_CASE(ArchiveSearchPassesGivenCriteriaAndDropsEmptyOnes) {
+  limits.max_archive_search = 7;
+  ArchiveService service(db, files, limits);
+  ArchiveSearchCriteria c;
+  c.reportee = "910000306";
+  c.from = 100;
+  c.to = 200;
+  c.reference = "AR42";
+  c.case_id = 3;
+  c.subject = "";
+  c.user_name = "regnskap";
+  BOOST_REQUIRE(service.searchArchive(owner, c, 1044).ok());
+  BOOST_REQUIRE_EQUAL(db.submissions_.searches.size(), 1u);
+  const auto& q = db.submissions_.searches.front();
+  BOOST_TEST(q.reportee.value_or("") == "910000306");
+  BOOST_TEST(q.from.value_or(0) == 100);
+  BOOST_TEST(q.to.value_or(0) == 200);
+  BOOST_TEST(q.submission_id.value_or(0) == 42);
+  BOOST_TEST(q.case_id.value_or(0) == 3);
+  BOOST_TEST(!q.service_name_contains.has_value());
+  BOOST_TEST(q.system_username.value_or("") == "regnskap");
+  BOOST_TEST(db.submissions_.search_limit == 7);
+}
+
+BOOST_AUTO_TEST_CASE(ArchiveSearchRefusesBadCriteriaWithoutQuerying) {
+  ArchiveService service(db, files, limits);
+  ArchiveSearchCriteria bad_reportee;
+  bad_reportee.reportee = "123";
+  BOOST_TEST((service.searchArchive(owner, bad_reportee, 1044).status().code() == StatusCode::kInvalidArgument));
+  ArchiveSearchCriteria dates;
+  dates.from = 200;
+  dates.to = 100;
+  BOOST_TEST((service.searchArchive(owner, dates, 1044).status().code() == StatusCode::kInvalidArgument));
+  ArchiveSearchCriteria long_subject;
+  long_subject.subject = std::string(256, 's');
+  BOOST_TEST((service.searchArchive(owner, long_subject, 1044).status().code() == StatusCode::kInvalidArgument));
+  auto language = service.searchArchive(owner, {}, 9);
+  BOOST_TEST(language.status().altinnErrorId() == 40001);
+  BOOST_TEST(db.submissions_.searches.empty());
+}
+
+BOOST_AUTO_TEST_CASE(ArchiveSearchForSomethingNotAnArchiveReferenceFindsNothing) {
+  ArchiveService service(db, files, limits);
+  ArchiveSearchCriteria c;
+  c.reference = "ext-123";
+  auto page = service.searchArchive(owner, c, 1033);
+  BOOST_REQUIRE(page.ok());
+  BOOST_TEST(page->items.empty());
+  BOOST_TEST(db.submissions_.searches.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

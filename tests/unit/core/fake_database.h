@@ -72,6 +72,13 @@ class FakeSubmissions : public SubmissionRepository {
   Status appendShipmentStatus(Id, const std::string&, ShipmentStatus, const std::string&) override {
     return Status::Ok();
   }
+  std::vector<ArchiveSearch> searches;  // every search the core passed down
+  int search_limit = 0;
+  Result<ArchiveSearchPage> searchArchive(Id, const ArchiveSearch& query, int limit) override {
+    searches.push_back(query);
+    search_limit = limit;
+    return ArchiveSearchPage{};
+  }
   int shipment_queries = 0;
   Result<ShipmentPage> shipmentStatus(Id, const ShipmentQuery&, int) override {
     ++shipment_queries;
