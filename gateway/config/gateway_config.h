@@ -42,6 +42,9 @@ struct LimitsConfig {
   int max_attachments = 100;
   long max_attachment_bytes = 8L * 1024 * 1024;
   int max_form_data_bytes = 4 * 1024 * 1024;
+  int max_archive_search_results = 1000;    // ArchiveCommon search: results per call (newest first)
+  int pdf_max_pages = 200;                  // GetFormSetPdfBasic: pages rendered at most
+  long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is listed, not walked
 };
 
 struct GatewayConfig {

@@ -18,6 +18,9 @@ struct CoreLimits {
   int max_queue_items = 500;      // GetDownloadQueueItems page size (contract: 500)
   int max_receipt_list = 1000;
   int max_shipment_status = 500;
+  int max_archive_search = 1000;            // ArchiveCommon search: results per call, newest first
+  int pdf_max_pages = 200;                  // GetFormSetPdfBasic: pages rendered at most (then a notice)
+  long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is not walked
   // How long service definitions and reportee grants are remembered (0 = always ask the database).
   // A revoked grant or changed service takes effect within this time.
   int lookup_cache_seconds = 5;

@@ -79,6 +79,10 @@ Status checkConfig(const config::GatewayConfig& c) {
   if (l.recv_timeout_seconds < 1 || l.send_timeout_seconds < 1 || l.idle_timeout_seconds < 1) {
     return Status::InvalidArgument("limits.*_timeout_seconds must be at least 1");
   }
+  if (l.pdf_max_pages < 1) return Status::InvalidArgument("limits.pdf_max_pages must be at least 1");
+  if (l.max_archive_search_results < 1) {
+    return Status::InvalidArgument("limits.max_archive_search_results must be at least 1");
+  }
   if (l.keep_alive_max_requests < 1) return Status::InvalidArgument("limits.keep_alive_max_requests must be >= 1");
   return Status::Ok();
 }

@@ -13,5 +13,6 @@ std::unique_ptr<Endpoint> makeReceiptAgencyEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeReceiptExternalEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeDownloadQueueEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeServiceOwnerArchiveEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeArchiveCommonEndpoint(core::Services& core);
 
 }  // namespace gateway::services

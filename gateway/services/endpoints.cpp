@@ -10,6 +10,7 @@ std::vector<std::unique_ptr<Endpoint>> makeEndpoints(core::Services& core) {
   endpoints.push_back(makeReceiptAgencyEndpoint(core));
   endpoints.push_back(makeDownloadQueueEndpoint(core));
   endpoints.push_back(makeServiceOwnerArchiveEndpoint(core));
+  endpoints.push_back(makeArchiveCommonEndpoint(core));
   return endpoints;
 }
 

@@ -48,6 +48,7 @@ class MysqlSubmissionRepository final : public SubmissionRepository {
   Status appendShipmentStatus(Id owner_id, const std::string& archive_reference, ShipmentStatus status,
                               const std::string& description) override;
   Result<ShipmentPage> shipmentStatus(Id owner_id, const ShipmentQuery& query, int limit) override;
+  Result<ArchiveSearchPage> searchArchive(Id owner_id, const ArchiveSearch& query, int limit) override;  // archive_search.cpp
 
  private:
   std::vector<Result<SubmissionCreated>> writeBatch(const std::vector<const NewSubmission*>& batch);

@@ -156,7 +156,8 @@ Result<ArchivedSubmission> MysqlSubmissionRepository::getById(Id owner_id, Id su
     {
       auto& statement = session.prepare(
           "SELECT s.id, s.owner_id, s.system_id, sv.code, sv.edition, s.reportee, " + epochOf("s.archived_at") +
-          ", s.case_id FROM submission s JOIN service sv ON sv.id = s.service_id WHERE s.id = ? AND s.owner_id = ?");
+          ", s.case_id, sv.name FROM submission s JOIN service sv ON sv.id = s.service_id "
+          "WHERE s.id = ? AND s.owner_id = ?");
       Params(statement).id(submission_id).id(owner_id);
       std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
       if (!rows->next()) return Status::NotFound("no archived submission with this reference");
@@ -169,6 +170,7 @@ Result<ArchivedSubmission> MysqlSubmissionRepository::getById(Id owner_id, Id su
       archived.reportee = getString(*rows, 6);
       archived.archived_at = static_cast<std::time_t>(rows->getInt64(7));
       archived.case_id = getOptionalInt(*rows, 8);
+      archived.service_name = getString(*rows, 9);
     }
     {
       auto& statement = session.prepare(

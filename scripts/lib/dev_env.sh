@@ -26,6 +26,7 @@ readonly DEV_ENDPOINTS=(
   /IntermediaryExternal/ReceiptAgencyExternalBasic.svc
   /ArchiveExternal/DownloadQueueExternalBasic.svc
   /ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc
+  /ArchiveExternal/ArchiveCommonAgencyExternalBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 

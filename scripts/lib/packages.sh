@@ -5,6 +5,7 @@ readonly REQUIRED_PACKAGES=(
   cmake g++ make pkg-config
   gsoap libgsoap-dev libssl-dev openssl libxml2-dev libboost-test-dev
   mariadb-server mariadb-client libmysqlcppconn-dev
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   python3-zeep ca-certificates curl
 )
 

@@ -4,8 +4,8 @@
 // reachable from it, the same child elements in the same order with the same namespace,
 // minOccurs, maxOccurs, nillable and type QName, and the same enumeration values; same fault.
 //
-// IntermediaryInbound has no Basic reference: its types are compared with the EC2 contract's,
-// whose namespace (2010/10) maps onto the Basic service namespace (2009/10).
+// IntermediaryInbound and ArchiveCommon have no Basic reference: their messages and types are
+// compared with the EC2 contract's, whose service namespace (2010/10) maps onto the Basic one (2009/10).
 //
 // Without the reference directory the cases are skipped (reported, not silently passed).
 #define BOOST_TEST_MODULE wsdl_reference
@@ -51,6 +51,8 @@ const MirroredService kMirrored[] = {
 constexpr const char* kFaultNs = "http://www.altinn.no/services/common/fault/2009/10";
 constexpr const char* kIibBasicNs = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2009/10";
 constexpr const char* kIibEc2Ns = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10";
+constexpr const char* kAcomBasicNs = "http://www.altinn.no/services/Archive/ArchiveCommon/2009/10";
+constexpr const char* kAcomEc2Ns = "http://www.altinn.no/services/Archive/ArchiveCommon/2010/10";
 
 tt::assertion_result referencesPresent(utf::test_unit_id) {
   const bool found = std::filesystem::is_directory(wsdl::referenceDir());
@@ -298,6 +300,75 @@ BOOST_AUTO_TEST_CASE(IntermediaryInboundTypesHaveTheEc2Shape) {
   BOOST_TEST(shapes.particles() > 0);
   BOOST_TEST_MESSAGE("IntermediaryInbound: compared " << shapes.types() << " types, " << shapes.particles()
                                                       << " elements with EC2");
+}
+
+// No Basic reference exists: the search is EC2's operation under its Basic name, with the same
+// parameters, result and data contracts; SOAP 1.1 at the Basic path.
+BOOST_AUTO_TEST_CASE(ArchiveCommonHasTheEc2ShapeUnderItsBasicNames) {
+  const auto ec2 = load(wsdl::referenceDir() / "ArchiveCommonAgencyExternal" / "ArchiveCommonAgencyExternalEC2.wsdl");
+  const auto ours = load(wsdl::projectWsdlDir() / "ArchiveCommonAgencyExternalBasic.wsdl");
+  ShapeComparison shapes(*ec2, *ours, {{kAcomEc2Ns, kAcomBasicNs}});
+
+  BOOST_TEST(ours->targetNamespace() == kAcomBasicNs);
+  const wsdl::Binding& ob = ours->binding();
+  BOOST_TEST(ob.name == "BasicHttpBinding_IArchiveCommonAgencyExternalBasic");
+  BOOST_TEST(ob.soap_version == "1.1");
+  BOOST_TEST(ob.transport == ec2->binding().transport);
+  BOOST_TEST(pathOf(ours->addressOf(ob.name)) == "/ArchiveExternal/ArchiveCommonAgencyExternalBasic.svc");
+  BOOST_TEST(operationNames(*ours) ==
+                 (std::vector<std::string>{"GetServiceOwnerArchiveReporteeElementsBasicV2", "Test"}),
+             tt::per_element());
+
+  const wsdl::Operation* r = ec2->binding().operation("GetServiceOwnerArchiveReporteeElementsEC");
+  const wsdl::Operation* o = ob.operation("GetServiceOwnerArchiveReporteeElementsBasicV2");
+  BOOST_TEST_REQUIRE(r != nullptr);
+  BOOST_TEST_REQUIRE(o != nullptr);
+  BOOST_TEST(o->soap_action == std::string(kAcomBasicNs) +
+                                   "/IArchiveCommonAgencyExternalBasic/GetServiceOwnerArchiveReporteeElementsBasicV2");
+  BOOST_TEST(o->style == r->style);
+  BOOST_TEST(o->input_use == r->input_use);
+  BOOST_TEST(o->output_use == r->output_use);
+  BOOST_TEST_REQUIRE(o->input_element.has_value());
+  BOOST_TEST_REQUIRE(o->output_element.has_value());
+  BOOST_TEST(o->input_element->str() == QName({kAcomBasicNs, "GetServiceOwnerArchiveReporteeElementsBasicV2"}).str());
+  BOOST_TEST(o->output_element->str() ==
+             QName({kAcomBasicNs, "GetServiceOwnerArchiveReporteeElementsBasicV2Response"}).str());
+
+  // Request: the same parameters in the same order; response: one result of the same type.
+  const Particle* ec2_in = ec2->element(*r->input_element);
+  const Particle* our_in = ours->element(*o->input_element);
+  BOOST_TEST_REQUIRE(ec2_in != nullptr);
+  BOOST_TEST_REQUIRE(our_in != nullptr);
+  BOOST_TEST_REQUIRE(ec2_in->inline_type != nullptr);
+  BOOST_TEST_REQUIRE(our_in->inline_type != nullptr);
+  const auto& ec2_params = ec2_in->inline_type->sequence;
+  const auto& our_params = our_in->inline_type->sequence;
+  BOOST_TEST(names(our_params) == names(ec2_params), tt::per_element());
+  BOOST_TEST_REQUIRE(ec2_params.size() == our_params.size());
+  for (std::size_t i = 0; i < ec2_params.size(); ++i) {
+    shapes.particle(ec2_params[i], our_params[i], "request/" + ec2_params[i].name, true);
+  }
+  const Particle* ec2_out = ec2->element(*r->output_element);
+  const Particle* our_out = ours->element(*o->output_element);
+  BOOST_TEST_REQUIRE(ec2_out != nullptr);
+  BOOST_TEST_REQUIRE(our_out != nullptr);
+  BOOST_TEST_REQUIRE(ec2_out->inline_type->sequence.size() == 1u);
+  BOOST_TEST_REQUIRE(our_out->inline_type->sequence.size() == 1u);
+  BOOST_TEST(our_out->inline_type->sequence[0].name == "GetServiceOwnerArchiveReporteeElementsBasicV2Result");
+  shapes.particle(ec2_out->inline_type->sequence[0], our_out->inline_type->sequence[0], "result", false);
+
+  const wsdl::Operation* ec2_test = ec2->binding().operation("Test");
+  const wsdl::Operation* our_test = ob.operation("Test");
+  BOOST_TEST_REQUIRE(ec2_test != nullptr);
+  BOOST_TEST_REQUIRE(our_test != nullptr);
+  BOOST_TEST(our_test->soap_action == ec2_test->soap_action);
+  BOOST_TEST(our_test->input_element.value_or(QName{}).str() == ec2_test->input_element.value_or(QName{}).str());
+  for (const wsdl::Operation* op : {our_test, o}) {
+    BOOST_TEST_CONTEXT("operation " << op->name) { compareFaults(*r, *op, shapes); }
+  }
+  BOOST_TEST(shapes.types() >= 4);
+  BOOST_TEST_MESSAGE("ArchiveCommon: compared " << shapes.types() << " types, " << shapes.particles()
+                                                << " elements with EC2");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,13 +3,15 @@
 
 Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, ReceiptAgency and
 ReceiptExternal, points them at a running gateway, and drives the whole submission flow;
-SubmitFormTaskBasic is driven from the WSDL the gateway serves at ?wsdl.
+SubmitFormTaskBasic and the ArchiveCommon search (no Basic reference WSDL exists for either) are
+driven from the WSDLs the gateway serves at ?wsdl.
 
 Usage: /usr/bin/python3 zeep_flow.py --dev-env .local/dev-env.json [--reference-dir DIR]
 The dev-env file has the shape of the contract's .local/dev-env.json. Exit 0 when every check
 passed; prints one line per check and a closing 'N passed, N failed' line.
 """
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -23,6 +25,7 @@ DQ = "http://www.altinn.no/services/Archive/DownloadQueue/2012/08"
 SOA = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10"
 RCPT = "http://www.altinn.no/services/Intermediary/Receipt/2009/10"
 IIB = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2009/10"
+ACOM = "http://www.altinn.no/services/Archive/ArchiveCommon/2009/10"
 
 REFERENCE_FILES = {
     "dq": "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl",
@@ -117,6 +120,45 @@ def submit(env, reference):
     return archive_reference, receipt.ReceiptId
 
 
+def archive_search(env, archive_reference):
+    """GetServiceOwnerArchiveReporteeElementsBasicV2 from the served (derived) WSDL."""
+    path = "/ArchiveExternal/ArchiveCommonAgencyExternalBasic.svc"
+    binding = f"{{{ACOM}}}BasicHttpBinding_IArchiveCommonAgencyExternalBasic"
+    reportee = env["identities"]["enduser"]["reportees"][0]
+    svc = next(s for s in env["services"] if s["owner"] == "agency")
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def search(identity, **criteria):
+        ident = env["identities"][identity]
+        _, acom = service(env, identity, env["base_url"] + path + "?wsdl", binding, path)
+        result = acom.GetServiceOwnerArchiveReporteeElementsBasicV2(
+            systemUserName=ident["system_user"], systemPassword=ident["system_password"],
+            searchServiceOwnerArchive=criteria, languageID=1044)
+        return items(result, "ServiceOwnerArchiveReporteeElementBEV2")
+
+    found = search("agency", ReferenceId=archive_reference)
+    check("ArchiveCommon search by ReferenceId finds the archived form set",
+          [e.ArchiveReference for e in found] == [archive_reference], str([e.ArchiveReference for e in found]))
+    if found:
+        e = found[0]
+        check("the element is an Archive element of the reportee with its ReporteeElementId",
+              e.ElementType == "Archive" and e.SSNOrOrganizationNumber == reportee and
+              e.ReporteeElementId == int(archive_reference[2:]) and e.SendComplete is True,
+              f"{e.ElementType} {e.SSNOrOrganizationNumber} {e.ReporteeElementId} {e.SendComplete}")
+    recent = search("agency", SSNOrOrgNumber=reportee, DateFrom=now - datetime.timedelta(hours=1),
+                    DateTo=now + datetime.timedelta(hours=1))
+    check("ArchiveCommon search by reportee and archived time finds it",
+          archive_reference in [e.ArchiveReference for e in recent])
+    other = search("agency2", ReferenceId=archive_reference)
+    check("another service owner's search does not see it", other == [], str(other))
+    try:
+        search("agency", SSNOrOrgNumber="123")
+        check("ArchiveCommon search with a malformed SSNOrOrgNumber gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("ArchiveCommon search with a malformed SSNOrOrgNumber gives an AltinnFault",
+              fault_error_id(fault) is not None)
+
+
 def reference_flow(env, ref_dir, archive_reference, receipt_id):
     agency = env["identities"]["agency"]
     enduser = env["identities"]["enduser"]
@@ -135,6 +177,17 @@ def reference_flow(env, ref_dir, archive_reference, receipt_id):
     attachment = items(task.Attachments, "ArchivedAttachmentDQBE")[0]
     check("GetArchivedFormTaskBasicDQ returns the attachment bytes",
           attachment.AttachmentData == "innhold æøå".encode("utf-8"))
+
+    pdf = dq.GetFormSetPdfBasic(systemName=agency["system_user"], systemPassword=agency["system_password"],
+                                archiveReference=archive_reference, languageId=1044)
+    check("GetFormSetPdfBasic returns a PDF", isinstance(pdf, bytes) and pdf.startswith(b"%PDF-"), repr(pdf)[:40])
+    try:
+        dq.GetFormSetPdfBasic(systemName=agency["system_user"], systemPassword=agency["system_password"],
+                              archiveReference=archive_reference, languageId=1044, dataFormatId="no-such-format")
+        check("GetFormSetPdfBasic for a data format not in the set gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("GetFormSetPdfBasic for a data format not in the set gives an AltinnFault",
+              fault_error_id(fault) is not None)
 
     _, soa = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["soa"]),
                      f"{{{SOA}}}BasicHttpBinding_IServiceOwnerArchiveExternalBasic",
@@ -191,6 +244,7 @@ def main():
     with open(args.dev_env, encoding="utf-8") as f:
         env = json.load(f)
     archive_reference, receipt_id = submit(env, "zeep-" + uuid.uuid4().hex[:12])
+    archive_search(env, archive_reference)
     if os.path.isdir(args.reference_dir):
         reference_flow(env, os.path.abspath(args.reference_dir), archive_reference, receipt_id)
     else:

@@ -31,6 +31,8 @@ std::string writeDevEnv(const GatewayUnderTest& gw) {
   std::ofstream out(path);
   out << "{\"base_url\":\"" << gw.baseUrl() << "\",\"ca_certificate\":\"" << gw.caBundle() << "\",\"identities\":{"
       << "\"agency\":" << jsonIdentity(gw.identity("agency"), ",\"org_number\":\"910000004\",\"agency_code\":\"ETAT\"")
+      << ",\"agency2\":"
+      << jsonIdentity(gw.identity("agency2"), ",\"org_number\":\"910000101\",\"agency_code\":\"ETAT2\"")
       << ",\"enduser\":"
       << jsonIdentity(gw.identity("enduser"), ",\"org_number\":\"910000209\",\"reportees\":[\"910000306\"]") << "},"
       << "\"services\":[{\"owner\":\"agency\",\"service_code\":\"4711\",\"service_edition\":1,"

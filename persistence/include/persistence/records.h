@@ -121,6 +121,7 @@ struct ArchivedSubmission {
   Id system_id = 0;
   std::string service_code;
   int service_edition = 0;
+  std::string service_name;
   std::string reportee;
   std::time_t archived_at = 0;
   std::optional<int> case_id;
@@ -134,6 +135,19 @@ struct QueueItem {
   std::string reportee;
   std::string service_code;
   int service_edition = 0;
+};
+
+// One archived submission as the archive search lists it (no forms, no attachments).
+struct ArchiveElement {
+  Id submission_id = 0;            // also the ReporteeElementID
+  std::string archive_reference;
+  std::string reportee;
+  std::time_t archived_at = 0;
+  std::string service_code;
+  int service_edition = 0;
+  std::string service_name;
+  Id system_id = 0;                // the end-user system that submitted it
+  std::optional<int> case_id;
 };
 
 enum class ShipmentStatus { kNotSent, kSent, kError, kNotSet, kCorrelated };

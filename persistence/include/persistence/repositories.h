@@ -69,6 +69,22 @@ class SubmissionRepository {
     bool limit_reached = false;
   };
   virtual Result<ShipmentPage> shipmentStatus(Id owner_id, const ShipmentQuery& query, int limit) = 0;
+
+  // Archive search: every given criterion must hold (AND); absent ones do not filter.
+  struct ArchiveSearch {
+    std::optional<std::string> reportee;            // exact
+    std::optional<std::time_t> from, to;            // archived time, both inclusive (`to` to the second)
+    std::optional<Id> submission_id;                // from an archive reference
+    std::optional<int> case_id;                     // exact
+    std::optional<std::string> service_name_contains;  // case-insensitive substring of the service name
+    std::optional<std::string> system_username;     // the submitting end-user system, exact
+  };
+  struct ArchiveSearchPage {
+    std::vector<ArchiveElement> items;  // newest first (archived time, then id)
+    bool limit_reached = false;         // more than `limit` matched; the oldest were left out
+  };
+  // Archived submissions of owner_id only, at most `limit` (kInvalidArgument when limit < 1).
+  virtual Result<ArchiveSearchPage> searchArchive(Id owner_id, const ArchiveSearch& query, int limit) = 0;
 };
 
 // Who is asking: a receipt is visible to its owner (service owner) and to its system (end-user system).

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gateway_under_test.h"
+#include "soapBasicHttpBinding_USCOREIArchiveCommonAgencyExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy.h"
@@ -18,12 +19,14 @@ using InboundProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicPro
 using ReceiptProxy = BasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy;
 using QueueProxy = BasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy;
 using ArchiveProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy;
+using ArchiveCommonProxy = BasicHttpBinding_USCOREIArchiveCommonAgencyExternalBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
 inline const char* const kReceiptExternalPath = "/IntermediaryExternal/ReceiptExternalBasic.svc";
 inline const char* const kQueuePath = "/ArchiveExternal/DownloadQueueExternalBasic.svc";
 inline const char* const kArchivePath = "/ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc";
+inline const char* const kArchiveCommonPath = "/ArchiveExternal/ArchiveCommonAgencyExternalBasic.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>

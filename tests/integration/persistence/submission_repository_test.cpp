@@ -119,6 +119,7 @@ BOOST_AUTO_TEST_CASE(CreateStoresEverythingAndReadsBack) {
   BOOST_TEST(archived->owner_id == p.owner.id);
   BOOST_TEST(archived->system_id == p.enduser_system.id);
   BOOST_TEST(archived->service_code == p.service.code);
+  BOOST_TEST(archived->service_name == p.service.name);
   BOOST_TEST(archived->service_edition == 1);
   BOOST_TEST(archived->reportee == p.reportee);
   BOOST_TEST(archived->case_id.value_or(0) == 77);

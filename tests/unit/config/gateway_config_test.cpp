@@ -63,7 +63,10 @@ BOOST_AUTO_TEST_CASE(ReadsKeysCommentsAndWhitespace) {
       "  workers =\t16\r\n"
       "tls.certificate = /etc/gw/server.pem\n"
       "db.socket = /run/mysqld/mysqld.sock\n"
-      "limits.max_message_bytes = 1048576\n");
+      "limits.max_message_bytes = 1048576\n"
+      "limits.pdf_max_pages = 12\n"
+      "limits.pdf_max_form_bytes = 65536\n"
+      "limits.max_archive_search_results = 250\n");
   auto c = loadConfig(f.path, Env{});
   BOOST_REQUIRE(c.ok());
   BOOST_TEST(c->server.host == "0.0.0.0");
@@ -72,6 +75,9 @@ BOOST_AUTO_TEST_CASE(ReadsKeysCommentsAndWhitespace) {
   BOOST_TEST(c->tls.certificate == "/etc/gw/server.pem");
   BOOST_TEST(c->database.unix_socket == "/run/mysqld/mysqld.sock");
   BOOST_TEST(c->limits.max_message_bytes == 1048576);
+  BOOST_TEST(c->limits.pdf_max_pages == 12);
+  BOOST_TEST(c->limits.pdf_max_form_bytes == 65536);
+  BOOST_TEST(c->limits.max_archive_search_results == 250);
   BOOST_TEST(c->server.public_base_url == "https://0.0.0.0:9443");
   BOOST_TEST(c->database.password == "a#b");  // '#' inside a value is data, not a comment
 }

@@ -62,10 +62,22 @@ class FakeSubmissions : public SubmissionRepository {
     return std::vector<QueueItem>{};
   }
   Status purgeQueueItem(Id, const std::string&) override { return Status::NotFound("none"); }
-  Result<ArchivedSubmission> getByArchiveReference(Id, const std::string&) override { return Status::NotFound("none"); }
+  std::map<std::pair<Id, std::string>, ArchivedSubmission> archived;  // (owner_id, archive reference)
+  Result<ArchivedSubmission> getByArchiveReference(Id owner_id, const std::string& ref) override {
+    auto it = archived.find({owner_id, ref});
+    if (it == archived.end()) return Status::NotFound("none");
+    return it->second;
+  }
   Result<ArchivedSubmission> getById(Id, Id) override { return Status::NotFound("none"); }
   Status appendShipmentStatus(Id, const std::string&, ShipmentStatus, const std::string&) override {
     return Status::Ok();
+  }
+  std::vector<ArchiveSearch> searches;  // every search the core passed down
+  int search_limit = 0;
+  Result<ArchiveSearchPage> searchArchive(Id, const ArchiveSearch& query, int limit) override {
+    searches.push_back(query);
+    search_limit = limit;
+    return ArchiveSearchPage{};
   }
   int shipment_queries = 0;
   Result<ShipmentPage> shipmentStatus(Id, const ShipmentQuery&, int) override {
