@@ -199,9 +199,10 @@ Status applyMigrations(ConnectionManager& manager, const std::string& dir) {
         }
         continue;
       }
-      if (file.version <= max_applied) {
-        log::warn("migration_skipped_older_than_applied", {{"file", file.name}, {"max_version", std::to_string(max_applied)}});
-        continue;
+      // Work from parallel branches can land a lower number after a higher one was applied: it is
+      // applied then too (migrations are written to be independent and idempotent), and noted.
+      if (file.version < max_applied) {
+        log::warn("migration_out_of_order", {{"file", file.name}, {"max_version", std::to_string(max_applied)}});
       }
       current = "migrate: applying";
       current_name = file.name;

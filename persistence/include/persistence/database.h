@@ -33,8 +33,8 @@ class Database {
   virtual ~Database() = default;
   static Result<std::unique_ptr<Database>> connect(const DatabaseConfig& config);
 
-  // Applies every migration in `migrations_dir` (files NNN_name.sql) newer than the recorded version,
-  // each in order, recording it in schema_migrations. Idempotent.
+  // Applies every migration in `migrations_dir` (files NNN_name.sql) not yet recorded in
+  // schema_migrations, in number order, each in its own transaction, recording it. Idempotent.
   virtual Status migrate(const std::string& migrations_dir) = 0;
   virtual Status ping() = 0;  // for /health
 

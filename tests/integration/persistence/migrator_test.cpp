@@ -106,6 +106,18 @@ BOOST_AUTO_TEST_CASE(RejectsTwoFilesWithOneVersion) {
   BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
 }
 
+BOOST_AUTO_TEST_CASE(AMigrationNumberedBelowTheNewestAppliedIsStillApplied) {
+  TestDatabase& db = TestDatabase::instance();
+  MigrationFolder folder;
+  folder.add("910_later.sql", "CREATE TABLE IF NOT EXISTS migration_later (id INT PRIMARY KEY);");
+  BOOST_REQUIRE(db.database().migrate(folder.dir.string()).ok());
+  folder.add("905_landed_late.sql", "CREATE TABLE IF NOT EXISTS migration_landed_late (id INT PRIMARY KEY);");
+  BOOST_REQUIRE(db.database().migrate(folder.dir.string()).ok());
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = 905") == 1);
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND "
+                       "table_name = 'migration_landed_late'") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(MissingFolderIsAnError) {
   auto status = TestDatabase::instance().database().migrate("/nonexistent/migrations");
   BOOST_TEST(status.code() == StatusCode::kInvalidArgument);
