@@ -57,6 +57,8 @@ const std::map<std::string, Setter>& keys() {
       {"limits.max_depth", number([](GatewayConfig& c) -> auto& { return c.limits.max_depth; })},
       {"limits.max_elements", number([](GatewayConfig& c) -> auto& { return c.limits.max_elements; })},
       {"limits.recv_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.limits.recv_timeout_seconds; })},
+      {"limits.request_timeout_seconds",
+       number([](GatewayConfig& c) -> auto& { return c.limits.request_timeout_seconds; })},
       {"limits.send_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.limits.send_timeout_seconds; })},
       {"limits.keep_alive_max_requests",
        number([](GatewayConfig& c) -> auto& { return c.limits.keep_alive_max_requests; })},

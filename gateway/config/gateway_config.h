@@ -34,7 +34,8 @@ struct LimitsConfig {
   long max_message_bytes = 16L * 1024 * 1024;
   int max_depth = 64;               // XML nesting depth
   int max_elements = 10000;         // repeated elements in one array
-  int recv_timeout_seconds = 30;
+  int recv_timeout_seconds = 30;     // one read
+  int request_timeout_seconds = 120; // receiving one whole request, however slowly it trickles in
   int send_timeout_seconds = 30;
   int keep_alive_max_requests = 10000;
   int idle_timeout_seconds = 60;    // keep-alive connection idle time before close

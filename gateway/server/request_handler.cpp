@@ -91,13 +91,15 @@ struct RequestHandler::Outcome {
 RequestHandler::RequestHandler(struct soap* worker_context, const Router& router,
                                std::vector<std::unique_ptr<services::BoundEndpoint>> bound,
                                const WsdlPublisher& wsdl, const HealthCheck& health,
-                               const std::atomic<bool>* stopping)
+                               const std::atomic<bool>* stopping, std::chrono::milliseconds request_timeout)
     : soap_(worker_context),
       router_(router),
       bound_(std::move(bound)),
       wsdl_(wsdl),
       health_(health),
-      stopping_(stopping) {}
+      stopping_(stopping),
+      request_timeout_(request_timeout),
+      base_recv_timeout_(worker_context->recv_timeout) {}
 
 RequestHandler::~RequestHandler() = default;
 
@@ -156,11 +158,22 @@ int RequestHandler::Hooks::onParsed(struct soap* soap) {
 
 std::size_t RequestHandler::Hooks::onReceive(struct soap* soap, char* buffer, std::size_t size) {
   RequestHandler* self = t_handler;
-  if (!self || self->soap_ != soap || !self->body_bounded_) return g_default_receive(soap, buffer, size);
-  if (self->body_left_ == 0) {
+  if (!self || self->soap_ != soap) return g_default_receive(soap, buffer, size);
+  if (self->body_bounded_ && self->body_left_ == 0) {
     self->body_exhausted_ = true;
     return 0;  // end of this request's body: EOF for the parser, not for the connection
   }
+  if (self->request_timeout_.count() > 0) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= self->request_deadline_) {
+      self->timed_out_ = true;
+      return 0;  // EOF for the parser; serveOne() then closes the connection
+    }
+    // No single read may wait past the deadline either (gSOAP takes whole seconds here).
+    const int left = static_cast<int>(std::chrono::ceil<std::chrono::seconds>(self->request_deadline_ - now).count());
+    soap->recv_timeout = self->base_recv_timeout_ > 0 ? std::min(self->base_recv_timeout_, left) : left;
+  }
+  if (!self->body_bounded_) return g_default_receive(soap, buffer, size);
   const std::size_t n = g_default_receive(soap, buffer, std::min<std::uint64_t>(size, self->body_left_));
   self->body_left_ -= n;
   return n;
@@ -213,6 +226,9 @@ bool RequestHandler::serveOne(const ClientConnection& connection, bool last) {
   body_left_ = 0;
   body_exhausted_ = false;
   request_version_ = 0;
+  timed_out_ = false;
+  request_deadline_ = start + request_timeout_;
+  soap_->recv_timeout = base_recv_timeout_;
 
   // Per-request state ends with the request whatever path it took.
   struct Scope {
@@ -232,8 +248,10 @@ bool RequestHandler::serveOne(const ClientConnection& connection, bool last) {
 
   Outcome outcome = process(connection);
   context.path = std::string(Router::pathOf(soap_->path));
-
-  if (std::string_view(outcome.result) == "closed" && outcome.soap_error == SOAP_EOF && soap_->count == 0) {
+  if (timed_out_) {
+    outcome = {"timeout", false, outcome.soap_error};
+    http_status_ = 408;
+  } else if (std::string_view(outcome.result) == "closed" && outcome.soap_error == SOAP_EOF && soap_->count == 0) {
     return false;  // the client closed an idle connection: nothing to log
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

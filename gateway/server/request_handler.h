@@ -8,6 +8,7 @@
 // Not thread-safe: one per worker, used only on that worker's thread.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -29,9 +30,12 @@ class RequestHandler {
   // `bound[i]` serves the endpoint the router reports as index i. Everything by reference must
   // outlive the handler.
   // `stopping` (may be null) turns every response sent after shutdown began into "Connection: close".
+  // `request_timeout` (0: none) bounds the time to receive one whole request, however slowly its
+  // bytes arrive: past it the connection is closed (logged as result "timeout", status 408).
   RequestHandler(struct soap* worker_context, const Router& router,
                  std::vector<std::unique_ptr<services::BoundEndpoint>> bound, const WsdlPublisher& wsdl,
-                 const HealthCheck& health, const std::atomic<bool>* stopping = nullptr);
+                 const HealthCheck& health, const std::atomic<bool>* stopping = nullptr,
+                 std::chrono::milliseconds request_timeout = std::chrono::milliseconds(0));
   ~RequestHandler();
 
   // Reads and answers one request from `connection`, already attached to the worker context.
@@ -67,6 +71,10 @@ class RequestHandler {
   const WsdlPublisher& wsdl_;
   const HealthCheck& health_;
   const std::atomic<bool>* stopping_;
+  std::chrono::milliseconds request_timeout_;
+  int base_recv_timeout_;  // the worker context's per-read timeout (seconds), restored per request
+  std::chrono::steady_clock::time_point request_deadline_{};
+  bool timed_out_ = false;
   // Per request.
   std::string request_id_header_;
   std::string operation_;

@@ -76,7 +76,8 @@ Status checkConfig(const config::GatewayConfig& c) {
   if (l.max_message_bytes < 1 || l.max_depth < 1 || l.max_elements < 1) {
     return Status::InvalidArgument("limits.max_message_bytes, max_depth and max_elements must be positive");
   }
-  if (l.recv_timeout_seconds < 1 || l.send_timeout_seconds < 1 || l.idle_timeout_seconds < 1) {
+  if (l.recv_timeout_seconds < 1 || l.send_timeout_seconds < 1 || l.idle_timeout_seconds < 1 ||
+      l.request_timeout_seconds < 1) {
     return Status::InvalidArgument("limits.*_timeout_seconds must be at least 1");
   }
   if (l.pdf_max_pages < 1) return Status::InvalidArgument("limits.pdf_max_pages must be at least 1");
@@ -154,7 +155,8 @@ struct Server::Impl {
     } catch (const std::exception& e) {
       return Status::Internal(std::string("binding an endpoint failed: ") + e.what());
     }
-    auto handler = std::make_unique<RequestHandler>(context.get(), *router, std::move(bound), wsdl, health, &stopping);
+    auto handler = std::make_unique<RequestHandler>(context.get(), *router, std::move(bound), wsdl, health, &stopping,
+                                                    std::chrono::seconds(config.limits.request_timeout_seconds));
     ConnectionSettings settings{config.limits.keep_alive_max_requests,
                                 std::chrono::seconds(config.limits.idle_timeout_seconds), tuning.handshake_timeout};
     WaitSignals signals{stop_fd, queue->pressureFd(), &stopping};

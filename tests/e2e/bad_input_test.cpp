@@ -71,6 +71,17 @@ BOOST_DATA_TEST_CASE(EachGetsAnAltinnFaultAndTheServerStaysUp, bdata::make(badBo
   BOOST_TEST(gatewayUnderTest().running());
 }
 
+BOOST_AUTO_TEST_CASE(ASlowClientIsCutOffAtTheRequestTimeout) {
+  // Each byte arrives well within the per-read timeout (5 s), the whole request never does: the
+  // gateway closes at limits.request_timeout_seconds (3 s in the test configuration).
+  TrickleResult r = trickleRequest(kQueuePath, 100000, std::chrono::milliseconds(200), std::chrono::seconds(15), "agency");
+  BOOST_TEST(r.connected);
+  BOOST_TEST(r.server_closed);
+  BOOST_TEST(r.seconds >= 2.5);
+  BOOST_TEST(r.seconds < 8.0);
+  BOOST_TEST(rawRequest("GET", "/health", "", "agency").status == 200);
+}
+
 BOOST_AUTO_TEST_CASE(UnknownPathIsAFault) {
   RawResponse r = rawRequest("POST", "/NoSuchService.svc", queueItems(""), "agency");
   BOOST_TEST(r.status == 500);

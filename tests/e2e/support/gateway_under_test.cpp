@@ -96,6 +96,7 @@ GatewayUnderTest::GatewayUnderTest() {
                               << "limits.max_message_bytes = 2097152\n"
                               << "limits.max_depth = 40\n"
                               << "limits.recv_timeout_seconds = 5\n"
+                              << "limits.request_timeout_seconds = 3\n"
                               << "limits.idle_timeout_seconds = 5\n"
                               << "db.socket = " << db_socket_ << "\n"
                               << "db.user = " << db_user_ << "\n"

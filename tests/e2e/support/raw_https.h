@@ -2,6 +2,8 @@
 // A minimal HTTPS/1.1 client over OpenSSL for sending bytes no SOAP library would produce
 // (malformed XML, wrong namespaces, huge or deep bodies). One request per connection.
 
+#include <chrono>
+#include <cstddef>
 #include <string>
 
 namespace gateway::testing {
@@ -17,5 +19,16 @@ struct RawResponse {
 RawResponse rawRequest(const std::string& method, const std::string& path, const std::string& body,
                        const std::string& identity, const std::string& content_type = "text/xml; charset=utf-8",
                        const std::string& soap_action = "");
+
+struct TrickleResult {
+  bool connected = false;      // TCP + TLS handshake succeeded
+  bool server_closed = false;  // the server answered or closed before we gave up
+  double seconds = 0;          // from the first byte sent until then
+};
+
+// A slow client: announces `content_length` bytes of body, then sends one byte every `interval`
+// until the server closes the connection or `give_up` has passed.
+TrickleResult trickleRequest(const std::string& path, std::size_t content_length, std::chrono::milliseconds interval,
+                             std::chrono::seconds give_up, const std::string& identity);
 
 }  // namespace gateway::testing
