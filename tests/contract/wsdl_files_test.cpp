@@ -29,7 +29,8 @@ constexpr const char* kAddressPrefix = "https://localhost:8443/";  // rewritten 
 // The files generated/CMakeLists.txt turns into stubs; they must exist.
 const char* const kRequired[] = {
     "IntermediaryInboundExternalBasic.wsdl", "ReceiptAgencyExternalBasic.wsdl", "ReceiptExternalBasic.wsdl",
-    "DownloadQueueExternalBasic.wsdl", "ServiceOwnerArchiveExternalBasic.wsdl",
+    "DownloadQueueExternalBasic.wsdl", "ServiceOwnerArchiveExternalBasic.wsdl", "PreFillBasic.wsdl",
+    "SubscriptionBasic.wsdl", "IntermediaryPrefillExternalBasic.wsdl",
 };
 
 std::vector<std::filesystem::path> wsdlFiles() {
