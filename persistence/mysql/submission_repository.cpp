@@ -103,6 +103,11 @@ Result<SubmissionCreated> MysqlSubmissionRepository::create(const NewSubmission&
     created.archive_reference = archiveReferenceOf(created.submission_id);
     insertForms(session, created.submission_id, submission.forms);
     insertAttachments(session, created.submission_id, submission.attachments);
+    if (submission.prefill_instance_id) {
+      Status completed = completePrefillInstance(session, *submission.prefill_instance_id, created.submission_id,
+                                                 submission);
+      if (!completed.ok()) return completed;
+    }
 
     receipt.type = "FormTask";
     receipt.status = ReceiptStatus::kOk;
