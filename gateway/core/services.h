@@ -26,6 +26,8 @@ struct CoreLimits {
 class SubmissionService;
 class ReceiptService;
 class ArchiveService;
+class PrefillService;
+class SubscriptionService;
 
 class Services {
  public:
@@ -36,6 +38,8 @@ class Services {
   SubmissionService& submissions();
   ReceiptService& receipts();
   ArchiveService& archive();
+  PrefillService& prefills();
+  SubscriptionService& subscriptions();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -45,6 +49,8 @@ class Services {
   std::unique_ptr<SubmissionService> submissions_;
   std::unique_ptr<ReceiptService> receipts_;
   std::unique_ptr<ArchiveService> archive_;
+  std::unique_ptr<PrefillService> prefills_;
+  std::unique_ptr<SubscriptionService> subscriptions_;
 };
 
 }  // namespace gateway::core
