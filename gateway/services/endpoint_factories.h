@@ -13,5 +13,8 @@ std::unique_ptr<Endpoint> makeReceiptAgencyEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeReceiptExternalEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeDownloadQueueEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeServiceOwnerArchiveEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makePreFillEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeSubscriptionEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeIntermediaryPrefillEndpoint(core::Services& core);
 
 }  // namespace gateway::services
