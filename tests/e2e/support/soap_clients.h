@@ -10,7 +10,10 @@
 #include "soapBasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIPreFillExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREISubscriptionExternalBasicProxy.h"
 
 namespace gateway::testing {
 
@@ -18,12 +21,18 @@ using InboundProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicPro
 using ReceiptProxy = BasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy;
 using QueueProxy = BasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy;
 using ArchiveProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy;
+using PreFillProxy = BasicHttpBinding_USCOREIPreFillExternalBasicProxy;
+using SubscriptionProxy = BasicHttpBinding_USCOREISubscriptionExternalBasicProxy;
+using IntermediaryPrefillProxy = BasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
 inline const char* const kReceiptExternalPath = "/IntermediaryExternal/ReceiptExternalBasic.svc";
 inline const char* const kQueuePath = "/ArchiveExternal/DownloadQueueExternalBasic.svc";
 inline const char* const kArchivePath = "/ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc";
+inline const char* const kPreFillPath = "/ServiceEngineExternal/PreFillBasic.svc";
+inline const char* const kSubscriptionPath = "/ServiceEngineExternal/SubscriptionBasic.svc";
+inline const char* const kIntermediaryPrefillPath = "/IntermediaryExternal/IntermediaryPrefillBasic.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>
