@@ -3,7 +3,10 @@
 #define BOOST_TEST_MODULE prefill_repository_test
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <ctime>
+#include <thread>
+#include <vector>
 
 #include "support/test_database.h"
 
@@ -227,6 +230,29 @@ BOOST_AUTO_TEST_CASE(ASubmissionCompletesTheTaskOnce) {
   const auto before = TestDatabase::instance().scalar("SELECT COUNT(*) FROM submission");
   BOOST_CHECK_THROW(submitFor(p, id), std::runtime_error);
   BOOST_TEST(TestDatabase::instance().scalar("SELECT COUNT(*) FROM submission") == before);
+}
+
+BOOST_AUTO_TEST_CASE(OfConcurrentSubmissionsForOneTaskExactlyOneCompletesIt) {
+  Parties p = seedParties(db());
+  const Id id = storedId(repo().store(single(p, instance(p))).value());
+  std::atomic<int> succeeded{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      try {
+        submitFor(p, id);
+        ++succeeded;
+      } catch (const std::runtime_error&) {
+        ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  BOOST_TEST(succeeded.load() == 1);
+  BOOST_TEST(refused.load() == 3);
+  BOOST_TEST(TestDatabase::instance().scalar("SELECT COUNT(*) FROM submission WHERE service_id = ?",
+                                             {std::to_string(p.service.id)}) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(ASubmissionCannotCompleteAnotherReporteesOrAnExpiredTask) {
