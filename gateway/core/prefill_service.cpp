@@ -227,7 +227,7 @@ Result<std::vector<OpenPrefillTask>> PrefillService::openTasks(const persistence
   open.service_code = query.service_code;
   open.service_edition = query.service_edition;
   open.instance_id = query.prefill_id;
-  open.limit = limits_.max_queue_items;
+  open.limit = kMaxOpenPrefillTasks;
   auto found = database_.prefills().listOpen(open);
   if (!found.ok()) return found.status();
   std::vector<OpenPrefillTask> tasks;

@@ -17,6 +17,9 @@
 namespace gateway::core {
 
 inline constexpr int kMaxPrefillBatchItems = 500;
+// At most this many open tasks per GetPrefilledFormTasksBasic answer (oldest first); narrow the
+// query by service or PrefillId to see others.
+inline constexpr int kMaxOpenPrefillTasks = 100;
 
 struct PrefillFormInput {
   std::optional<std::string> data_format_id;

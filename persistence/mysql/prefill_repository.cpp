@@ -134,6 +134,46 @@ std::string instanceSelect() {
          "JOIN service_owner o ON o.id = p.owner_id JOIN service sv ON sv.id = p.service_id ";
 }
 
+// Forms and attachment rows of `instances`, one IN-list query each per chunk (padded to a power of
+// two like the receipt loader, so few statement texts exist).
+void loadContents(Session& session, std::vector<PrefillInstanceRecord>& instances) {
+  constexpr std::size_t kChunk = 256;
+  std::map<Id, PrefillInstanceRecord*> by_id;
+  for (auto& p : instances) by_id[p.id] = &p;
+  for (std::size_t begin = 0; begin < instances.size(); begin += kChunk) {
+    const std::size_t end = std::min(instances.size(), begin + kChunk);
+    const std::size_t slots = bucketSize(end - begin);
+    std::string in_list = "(";
+    in_list.append(placeholderRows("?", slots));
+    in_list.push_back(')');
+    auto bind = [&](sql::PreparedStatement& statement) {
+      Params params(statement);
+      for (std::size_t i = 0; i < slots; ++i) params.id(instances[std::min(begin + i, end - 1)].id);
+    };
+    {
+      auto& forms = session.prepare(
+          "SELECT instance_id, data_format_id, data_format_version, senders_reference, form_data FROM prefill_form "
+          "WHERE instance_id IN " + in_list + " ORDER BY id");
+      bind(forms);
+      std::unique_ptr<sql::ResultSet> rows(forms.executeQuery());
+      while (rows->next()) {
+        by_id[rows->getInt64(1)]->forms.push_back(
+            {getString(*rows, 2), rows->getInt(3), getString(*rows, 4), getString(*rows, 5)});
+      }
+    }
+    auto& attachments = session.prepare(
+        "SELECT instance_id, name, file_name, attachment_type, senders_reference, size, sha256, storage_key "
+        "FROM prefill_attachment WHERE instance_id IN " + in_list + " ORDER BY id");
+    bind(attachments);
+    std::unique_ptr<sql::ResultSet> rows(attachments.executeQuery());
+    while (rows->next()) {
+      by_id[rows->getInt64(1)]->attachments.push_back({getString(*rows, 2), getString(*rows, 3), getString(*rows, 4),
+                                                       getString(*rows, 5), rows->getInt64(6), getString(*rows, 7),
+                                                       getString(*rows, 8)});
+    }
+  }
+}
+
 }  // namespace
 
 Result<ReceiptRecord> MysqlPrefillRepository::store(const Request& request) {
@@ -229,27 +269,7 @@ Result<std::vector<PrefillInstanceRecord>> MysqlPrefillRepository::listOpen(cons
       std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
       while (rows->next()) found.push_back(readInstance(*rows));
     }
-    for (PrefillInstanceRecord& p : found) {
-      {
-        auto& forms = session.prepare(
-            "SELECT data_format_id, data_format_version, senders_reference, form_data FROM prefill_form "
-            "WHERE instance_id = ? ORDER BY id");
-        Params(forms).id(p.id);
-        std::unique_ptr<sql::ResultSet> rows(forms.executeQuery());
-        while (rows->next()) {
-          p.forms.push_back({getString(*rows, 1), rows->getInt(2), getString(*rows, 3), getString(*rows, 4)});
-        }
-      }
-      auto& attachments = session.prepare(
-          "SELECT name, file_name, attachment_type, senders_reference, size, sha256, storage_key "
-          "FROM prefill_attachment WHERE instance_id = ? ORDER BY id");
-      Params(attachments).id(p.id);
-      std::unique_ptr<sql::ResultSet> rows(attachments.executeQuery());
-      while (rows->next()) {
-        p.attachments.push_back({getString(*rows, 1), getString(*rows, 2), getString(*rows, 3), getString(*rows, 4),
-                                 rows->getInt64(5), getString(*rows, 6), getString(*rows, 7)});
-      }
-    }
+    loadContents(session, found);
     return Status::Ok();
   });
   if (!status.ok()) return status;

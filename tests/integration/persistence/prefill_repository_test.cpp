@@ -217,6 +217,28 @@ BOOST_AUTO_TEST_CASE(OpenTasksAreInstantiatedAndWithinTheirValidity) {
   BOOST_TEST(repo().listOpen(openFor(p, "01019010046"))->empty());
 }
 
+BOOST_AUTO_TEST_CASE(EachOpenTaskCarriesItsOwnFormsAndAttachments) {
+  Parties p = seedParties(db());
+  auto first = instance(p);
+  auto second = instance(p);
+  second.forms[0].form_data = "<Skjema><Navn>Andre</Navn></Skjema>";
+  second.forms.push_back({"5703", 34, "f-2", "<Underskjema/>"});
+  second.attachments.clear();
+  const Id first_id = storedId(repo().store(single(p, first)).value());
+  const Id second_id = storedId(repo().store(single(p, second)).value());
+  auto listed = repo().listOpen(openFor(p));
+  BOOST_REQUIRE(listed.ok());
+  BOOST_REQUIRE(listed->size() == 2u);
+  BOOST_TEST(listed->at(0).id == first_id);
+  BOOST_TEST(listed->at(0).forms.size() == 1u);
+  BOOST_TEST(listed->at(0).attachments.size() == 1u);
+  BOOST_TEST(listed->at(1).id == second_id);
+  BOOST_REQUIRE(listed->at(1).forms.size() == 2u);
+  BOOST_TEST(listed->at(1).forms[0].form_data == "<Skjema><Navn>Andre</Navn></Skjema>");
+  BOOST_TEST(listed->at(1).forms[1].form_data == "<Underskjema/>");
+  BOOST_TEST(listed->at(1).attachments.empty());
+}
+
 BOOST_AUTO_TEST_CASE(ASubmissionCompletesTheTaskOnce) {
   Parties p = seedParties(db());
   const Id id = storedId(repo().store(single(p, instance(p))).value());
