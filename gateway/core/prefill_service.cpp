@@ -21,7 +21,11 @@ PrefillService::PrefillService(persistence::Database& database, persistence::Fil
                                const CoreLimits& limits)
     : database_(database), files_(files), limits_(limits) {}
 
-Status PrefillService::validateBatchId(const std::optional<std::string>& external_batch_id) const {
+Status PrefillService::validateRequest(const persistence::SystemRecord& owner_system,
+                                       const std::optional<std::string>& external_batch_id) const {
+  if (owner_system.role != persistence::SystemRole::kServiceOwner || !owner_system.owner_id) {
+    return Status::PermissionDenied("this operation is for service owner systems");
+  }
   if (empty(external_batch_id)) return Status::InvalidArgument("externalBatchId is required");
   if (external_batch_id->size() > kMaxReferenceLength) return Status::InvalidArgument("externalBatchId is too long");
   return Status::Ok();
@@ -118,7 +122,7 @@ Result<PrefillOutcome> PrefillService::submitAndInstantiate(const persistence::S
                                                             const std::optional<std::string>& external_batch_id,
                                                             const PrefillTaskInput& task,
                                                             const InstantiateOptions& options) {
-  if (Status s = validateBatchId(external_batch_id); !s.ok()) return s;
+  if (Status s = validateRequest(owner_system, external_batch_id); !s.ok()) return s;
   if (!options.save && !options.instantiate) {
     return Status::InvalidArgument("doSaveFormTask or doinstantiateFormTask must be true");
   }
@@ -159,7 +163,7 @@ Result<PrefillOutcome> PrefillService::submitBatch(const persistence::SystemReco
                                                    const std::optional<std::string>& external_batch_id,
                                                    const std::optional<std::string>& system_user_code,
                                                    const std::vector<PrefillTaskInput>& tasks) {
-  if (Status s = validateBatchId(external_batch_id); !s.ok()) return s;
+  if (Status s = validateRequest(owner_system, external_batch_id); !s.ok()) return s;
   if (empty(system_user_code) || !isOwnSystemUserCode(*system_user_code, owner_system.owner_code)) {
     return Status::PermissionDenied("SystemUserCode must be the calling service owner's code");
   }

@@ -103,7 +103,9 @@ class PrefillService {
   Result<persistence::PrefillInstanceRecord> prepare(const persistence::SystemRecord& owner_system,
                                                      const PrefillTaskInput& task, BlobGuard& blobs,
                                                      std::vector<std::string>& keys);
-  Status validateBatchId(const std::optional<std::string>& external_batch_id) const;
+  // A service-owner caller and a usable externalBatchId.
+  Status validateRequest(const persistence::SystemRecord& owner_system,
+                         const std::optional<std::string>& external_batch_id) const;
 
   persistence::Database& database_;
   persistence::FileStore& files_;

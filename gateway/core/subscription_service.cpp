@@ -79,6 +79,9 @@ Result<SubscriptionOutcome> SubscriptionService::submit(const persistence::Syste
                                                         const std::optional<std::string>& external_batch_id,
                                                         const std::optional<std::string>& system_user_code,
                                                         const std::vector<SubscriptionInput>& subscriptions) {
+  if (owner_system.role != persistence::SystemRole::kServiceOwner || !owner_system.owner_id) {
+    return Status::PermissionDenied("this operation is for service owner systems");
+  }
   if (empty(external_batch_id)) return Status::InvalidArgument("externalBatchId is required");
   if (external_batch_id->size() > kMaxReferenceLength) return Status::InvalidArgument("externalBatchId is too long");
   if (empty(system_user_code) || !isOwnSystemUserCode(*system_user_code, owner_system.owner_code)) {

@@ -105,6 +105,12 @@ BOOST_AUTO_TEST_CASE(ARepeatedBatchIdReturnsTheFirstReceipt) {
   BOOST_TEST(db.prefills_.requests.size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(RejectsAnEndUserSystem) {
+  auto out = service().submitAndInstantiate(enduser, std::string("b"), task(), instantiate());
+  BOOST_TEST((out.status().code() == StatusCode::kPermissionDenied));
+  BOOST_TEST(db.prefills_.requests.empty());
+}
+
 BOOST_AUTO_TEST_CASE(RejectsAnotherOwnersCode) {
   auto t = task();
   t.service_owner_code = "ETAT2";
