@@ -26,6 +26,9 @@ readonly DEV_ENDPOINTS=(
   /IntermediaryExternal/ReceiptAgencyExternalBasic.svc
   /ArchiveExternal/DownloadQueueExternalBasic.svc
   /ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc
+  /ServiceEngineExternal/PreFillBasic.svc
+  /ServiceEngineExternal/SubscriptionBasic.svc
+  /IntermediaryExternal/IntermediaryPrefillBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 
