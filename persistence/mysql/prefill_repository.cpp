@@ -29,6 +29,9 @@ PrefillState stateFromName(const std::string& name) {
   return PrefillState::kSaved;
 }
 
+// The common case is answered here, item by item. Two concurrent requests with the same new
+// reference can both pass this check; the unique key then fails the later transaction as a whole
+// (kAlreadyExists), which is still correct, only coarser than a sub-receipt.
 bool referenceTaken(Session& session, Id owner_id, const std::string& reference) {
   auto& statement =
       session.prepare("SELECT 1 FROM prefill_instance WHERE owner_id = ? AND external_shipment_reference = ?");
