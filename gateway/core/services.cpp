@@ -1,8 +1,10 @@
 #include "core/services.h"
 
 #include "core/archive_service.h"
+#include "core/prefill_service.h"
 #include "core/receipt_service.h"
 #include "core/submission_service.h"
+#include "core/subscription_service.h"
 
 namespace gateway::core {
 
@@ -12,13 +14,17 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       verifier_(verifier),
       submissions_(std::make_unique<SubmissionService>(database, files, limits)),
       receipts_(std::make_unique<ReceiptService>(database, limits)),
-      archive_(std::make_unique<ArchiveService>(database, files, limits)) {}
+      archive_(std::make_unique<ArchiveService>(database, files, limits)),
+      prefills_(std::make_unique<PrefillService>(database, files, limits)),
+      subscriptions_(std::make_unique<SubscriptionService>(database)) {}
 
 Services::~Services() = default;
 
 SubmissionService& Services::submissions() { return *submissions_; }
 ReceiptService& Services::receipts() { return *receipts_; }
 ArchiveService& Services::archive() { return *archive_; }
+PrefillService& Services::prefills() { return *prefills_; }
+SubscriptionService& Services::subscriptions() { return *subscriptions_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }
 

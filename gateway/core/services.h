@@ -29,6 +29,8 @@ struct CoreLimits {
 class SubmissionService;
 class ReceiptService;
 class ArchiveService;
+class PrefillService;
+class SubscriptionService;
 
 class Services {
  public:
@@ -39,6 +41,8 @@ class Services {
   SubmissionService& submissions();
   ReceiptService& receipts();
   ArchiveService& archive();
+  PrefillService& prefills();
+  SubscriptionService& subscriptions();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -48,6 +52,8 @@ class Services {
   std::unique_ptr<SubmissionService> submissions_;
   std::unique_ptr<ReceiptService> receipts_;
   std::unique_ptr<ArchiveService> archive_;
+  std::unique_ptr<PrefillService> prefills_;
+  std::unique_ptr<SubscriptionService> subscriptions_;
 };
 
 }  // namespace gateway::core

@@ -93,6 +93,29 @@ Result<bool> SubmissionService::mayActFor(persistence::Id system_id, const std::
   return may;
 }
 
+Result<std::optional<persistence::Id>> SubmissionService::prefillInstanceOf(const SubmissionInput& in,
+                                                                          const persistence::ServiceRecord& service) {
+  std::optional<persistence::Id> none;
+  if (in.forms.empty() || !in.forms.front().parent_reference || *in.forms.front().parent_reference <= 0) return none;
+  const persistence::Id id = *in.forms.front().parent_reference;
+  auto found = database_.prefills().find(id);
+  if (!found.ok()) return found.status();
+  const auto& task = found.value();
+  // Another reportee's or service's task is reported as missing: nothing about it is revealed.
+  if (!task || task->reportee != *in.reportee || task->service_id != service.id) {
+    return Status::InvalidArgument("ParentReference names no prefilled form task of this reportee and service");
+  }
+  if (task->state == persistence::PrefillState::kCompleted) {
+    return Status::InvalidArgument("the prefilled form task named by ParentReference was completed already");
+  }
+  const std::time_t now = std::time(nullptr);
+  if (task->state != persistence::PrefillState::kInstantiated || now < task->valid_from || now >= task->valid_to) {
+    return Status::InvalidArgument("the prefilled form task named by ParentReference is not open (not instantiated "
+                                   "or outside ValidFromDate..ValidToDate)");
+  }
+  return std::optional<persistence::Id>(id);
+}
+
 Status SubmissionService::validate(const SubmissionInput& in, const persistence::ServiceRecord& service) const {
   if (in.forms.empty()) return Status::InvalidArgument("FormTasks.Forms must contain at least one Form");
   if (static_cast<int>(in.forms.size()) > limits_.max_forms) {
@@ -151,6 +174,9 @@ Result<SubmissionOutcome> SubmissionService::submit(const persistence::SystemRec
   if (!may.ok()) return may.status();
   if (!may.value()) return Status::PermissionDenied("the system may not submit for this reportee", 0);
 
+  auto prefill = prefillInstanceOf(in, svc);
+  if (!prefill.ok()) return prefill.status();
+
   // The duplicate rule is decided by the unique key on (system, end-user reference) inside create():
   // no extra round trip on the common path, and no race between two identical requests.
   const std::string& end_user_ref = in.forms.front().end_user_system_reference;
@@ -164,6 +190,7 @@ Result<SubmissionOutcome> SubmissionService::submit(const persistence::SystemRec
   row.end_user_system_reference = end_user_ref;
   row.case_id = in.case_id;
   row.receipt_text = "Form task received and archived.";
+  row.prefill_instance_id = prefill.value();
   for (const FormInput& f : in.forms) {
     row.forms.push_back({*f.data_format_id, *f.data_format_version, f.end_user_system_reference, f.parent_reference,
                          *f.form_data, f.completed});

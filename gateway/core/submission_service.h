@@ -42,6 +42,8 @@ struct SubmissionInput {
   std::vector<FormInput> forms;
   std::vector<AttachmentInput> attachments;
   std::optional<int> case_id;
+  // The main (first) form's ParentReference, when positive, names the prefilled form task
+  // (PrefillId) this submission completes; see docs/services.md.
 };
 
 struct SubmissionOutcome {
@@ -61,6 +63,10 @@ class SubmissionService {
   Status validate(const SubmissionInput& input, const persistence::ServiceRecord& service) const;
   Result<std::optional<persistence::ServiceRecord>> findService(const std::string& code, int edition);
   Result<bool> mayActFor(persistence::Id system_id, const std::string& reportee);
+  // The prefilled form task the main form's ParentReference names, when it names one: it must be
+  // an instantiated, currently valid task of the same reportee and service (kInvalidArgument).
+  Result<std::optional<persistence::Id>> prefillInstanceOf(const SubmissionInput& input,
+                                                           const persistence::ServiceRecord& service);
 
   persistence::Database& database_;
   persistence::FileStore& files_;

@@ -16,7 +16,9 @@ class MysqlDatabase final : public Database {
         services_(*manager_),
         submissions_(*manager_),
         receipts_(*manager_),
-        provisioning_(*manager_) {}
+        provisioning_(*manager_),
+        prefills_(*manager_),
+        subscriptions_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
   Status ping() override { return manager_->ping(); }
@@ -26,6 +28,8 @@ class MysqlDatabase final : public Database {
   SubmissionRepository& submissions() override { return submissions_; }
   ReceiptRepository& receipts() override { return receipts_; }
   ProvisioningRepository& provisioning() override { return provisioning_; }
+  PrefillRepository& prefills() override { return prefills_; }
+  SubscriptionRepository& subscriptions() override { return subscriptions_; }
 
  private:
   std::unique_ptr<mysql::ConnectionManager> manager_;
@@ -34,6 +38,8 @@ class MysqlDatabase final : public Database {
   mysql::MysqlSubmissionRepository submissions_;
   mysql::MysqlReceiptRepository receipts_;
   mysql::MysqlProvisioningRepository provisioning_;
+  mysql::MysqlPrefillRepository prefills_;
+  mysql::MysqlSubscriptionRepository subscriptions_;
 };
 
 }  // namespace

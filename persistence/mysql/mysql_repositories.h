@@ -92,10 +92,52 @@ class MysqlProvisioningRepository final : public ProvisioningRepository {
   ConnectionManager& db_;
 };
 
+class MysqlPrefillRepository final : public PrefillRepository {
+ public:
+  explicit MysqlPrefillRepository(ConnectionManager& db) : db_(db) {}
+  Result<ReceiptRecord> store(const Request& request) override;
+  Result<std::optional<ReceiptRecord>> findBatchReceipt(Id owner_id, const std::string& external_batch_id) override;
+  Result<std::vector<PrefillInstanceRecord>> listOpen(const OpenQuery& query) override;
+  Result<std::optional<PrefillInstanceRecord>> find(Id instance_id) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+class MysqlSubscriptionRepository final : public SubscriptionRepository {
+ public:
+  explicit MysqlSubscriptionRepository(ConnectionManager& db) : db_(db) {}
+  Result<ReceiptRecord> store(Id owner_id, Id system_id, const std::string& external_batch_id,
+                              const std::vector<Item>& items) override;
+  Result<std::optional<ReceiptRecord>> findBatchReceipt(Id owner_id, const std::string& external_batch_id) override;
+  Result<std::vector<SubscriptionRecord>> listForOwner(Id owner_id) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+// owner_batch (owner_batch.cpp): the service owners' externalBatchId duplicate rule, kind "PreFill"
+// or "Subscription". claimOwnerBatch throws the duplicate-key SQLException (-> kAlreadyExists)
+// when the id was used before.
+void claimOwnerBatch(Session& session, Id owner_id, const char* kind, const std::string& external_batch_id,
+                     Id receipt_id);
+Result<std::optional<ReceiptRecord>> findOwnerBatchReceipt(ConnectionManager& db, Id owner_id, const char* kind,
+                                                           const std::string& external_batch_id);
+
+// Inside SubmissionRepository::create's transaction (prefill_completion.cpp): marks the prefilled
+// form task completed and links it to the submission. Conditional UPDATE: only an instantiated,
+// unexpired instance of the same owner, service and reportee changes; otherwise kInvalidArgument
+// (the caller returns it, so the transaction rolls back).
+Status completePrefillInstance(Session& session, Id instance_id, Id submission_id, const NewSubmission& submission);
+
 // Shared by the submission and receipt repositories (receipt_loader.cpp).
 // Loads the given receipts with their references and sub-receipts, in the order of `ids`.
 // Scope must already have been checked by the caller's query; ids that do not exist are skipped.
 std::vector<ReceiptRecord> loadReceipts(Session& session, const std::vector<Id>& ids);
+// Inserts one receipt row (last_changed = now) and returns its id; no references.
+Id insertReceipt(Session& session, const std::optional<Id>& parent_id, const std::string& type, ReceiptStatus status,
+                 const std::string& text, const std::string& history, const std::optional<Id>& owner_id,
+                 const std::optional<Id>& system_id);
 // Inserts references for one receipt; duplicates of (receipt, type, value) are ignored.
 void insertReceiptReferences(Session& session, Id receipt_id, const std::vector<ReceiptReference>& refs);
 

@@ -58,25 +58,6 @@ LockedReceipt readLocked(sql::ResultSet& rows) {
   return r;
 }
 
-Id insertReceipt(Session& session, const std::optional<Id>& parent_id, const std::string& type, ReceiptStatus status,
-                 const std::string& text, const std::string& history, const std::optional<Id>& owner_id,
-                 const std::optional<Id>& system_id) {
-  auto& statement = session.prepare(
-      "INSERT INTO receipt (parent_id, type, status, text, history, last_changed, owner_id, system_id) "
-      "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(6), ?, ?) RETURNING id");
-  Params(statement)
-      .optId(parent_id)
-      .str(type)
-      .str(receiptStatusName(status))
-      .str(text)
-      .str(history)
-      .optId(owner_id)
-      .optId(system_id);
-  std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-  rows->next();
-  return rows->getInt64(1);
-}
-
 }  // namespace
 
 Result<ReceiptRecord> MysqlReceiptRepository::get(const ReceiptScope& scope, Id receipt_id) {

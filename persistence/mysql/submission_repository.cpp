@@ -43,6 +43,12 @@ std::vector<Result<SubmissionCreated>> MysqlSubmissionRepository::writeBatch(
   std::vector<SubmissionCreated> created;
   Status status = db_.runInTransaction("submission.create", [&](Session& session) {
     created = insertSubmissionBatch(session, batch);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (!batch[i]->prefill_instance_id) continue;
+      Status completed =
+          completePrefillInstance(session, *batch[i]->prefill_instance_id, created[i].submission_id, *batch[i]);
+      if (!completed.ok()) return completed;  // rolls the batch back; each is then written alone
+    }
     return Status::Ok();
   });
   std::vector<Result<SubmissionCreated>> results;

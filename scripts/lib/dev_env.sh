@@ -27,6 +27,9 @@ readonly DEV_ENDPOINTS=(
   /ArchiveExternal/DownloadQueueExternalBasic.svc
   /ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc
   /ArchiveExternal/ArchiveCommonAgencyExternalBasic.svc
+  /ServiceEngineExternal/PreFillBasic.svc
+  /ServiceEngineExternal/SubscriptionBasic.svc
+  /IntermediaryExternal/IntermediaryPrefillBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 

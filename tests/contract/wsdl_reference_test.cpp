@@ -46,6 +46,8 @@ const MirroredService kMirrored[] = {
     {"DownloadQueue", "DownloadQueueExternalBasic.wsdl", "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl"},
     {"ServiceOwnerArchive", "ServiceOwnerArchiveExternalBasic.wsdl",
      "ServiceOwnerArchiveExternal/ServiceOwnerArchiveExternalBasic.wsdl"},
+    {"PreFill", "PreFillBasic.wsdl", "PreFill/PreFillBasic.wsdl"},
+    {"Subscription", "SubscriptionBasic.wsdl", "Subscription/SubscriptionBasic.wsdl"},
 };
 
 constexpr const char* kFaultNs = "http://www.altinn.no/services/common/fault/2009/10";

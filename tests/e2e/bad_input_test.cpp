@@ -118,7 +118,8 @@ BOOST_AUTO_TEST_CASE(MtomRequestAsWcfSendsItIsUnderstood) {
 }
 
 BOOST_AUTO_TEST_CASE(EveryServiceServesItsWsdl) {
-  for (const char* path : {kInboundPath, kReceiptAgencyPath, kReceiptExternalPath, kQueuePath, kArchivePath}) {
+  for (const char* path : {kInboundPath, kReceiptAgencyPath, kReceiptExternalPath, kQueuePath, kArchivePath,
+                           kPreFillPath, kSubscriptionPath, kIntermediaryPrefillPath}) {
     RawResponse r = rawRequest("GET", std::string(path) + "?wsdl", "", "agency");
     BOOST_TEST(r.status == 200, path);
     BOOST_TEST(r.body.find("wsdl:definitions") != std::string::npos, path);

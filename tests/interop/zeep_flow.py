@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Interoperability check with a foreign SOAP client (Debian's python3-zeep).
 
-Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, ReceiptAgency and
-ReceiptExternal, points them at a running gateway, and drives the whole submission flow;
-SubmitFormTaskBasic and the ArchiveCommon search (no Basic reference WSDL exists for either) are
-driven from the WSDLs the gateway serves at ?wsdl.
+Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, ReceiptAgency,
+ReceiptExternal, PreFill and Subscription, points them at a running gateway, and drives the whole
+submission flow, a prefill that an end-user system completes, and subscriptions;
+SubmitFormTaskBasic, the ArchiveCommon search (no Basic reference WSDL exists for either) and the
+gateway-extension GetPrefilledFormTasksBasic are driven from the WSDLs the gateway serves at ?wsdl.
 
 Usage: /usr/bin/python3 zeep_flow.py --dev-env .local/dev-env.json [--reference-dir DIR]
 The dev-env file has the shape of the contract's .local/dev-env.json. Exit 0 when every check
@@ -26,12 +27,17 @@ SOA = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10"
 RCPT = "http://www.altinn.no/services/Intermediary/Receipt/2009/10"
 IIB = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2009/10"
 ACOM = "http://www.altinn.no/services/Archive/ArchiveCommon/2009/10"
+IIPF = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryPrefill/2025/11"
+PREFILL = "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10"
+SUBSCRIPTION = "http://www.altinn.no/services/ServiceEngine/Subscription/2009/10"
 
 REFERENCE_FILES = {
     "dq": "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl",
     "soa": "ServiceOwnerArchiveExternal/ServiceOwnerArchiveExternalBasic.wsdl",
     "agency_receipts": "ReceiptAgencyExternal/ReceiptAgencyExternalBasic.wsdl",
     "enduser_receipts": "ReceiptExternal/ReceiptExternalBasic.wsdl",
+    "prefill": "PreFill/PreFillBasic.wsdl",
+    "subscription": "Subscription/SubscriptionBasic.wsdl",
 }
 
 passed = 0
@@ -83,12 +89,20 @@ def fault_error_id(fault):
     return None
 
 
+def reference_values(receipt, kind):
+    return [r.ReferenceValue for r in items(receipt.References, "Reference") if r.ReferenceTypeName == kind]
+
+
+def inbound_service(env):
+    wsdl = env["base_url"] + "/IntermediaryExternal/IntermediaryInboundBasic.svc?wsdl"
+    return service(env, "enduser", wsdl, f"{{{IIB}}}BasicHttpBinding_IIntermediaryInboundExternalBasic",
+                   "/IntermediaryExternal/IntermediaryInboundBasic.svc")[1]
+
+
 def submit(env, reference):
     enduser = env["identities"]["enduser"]
     svc = next(s for s in env["services"] if s["owner"] == "agency")
-    wsdl = env["base_url"] + "/IntermediaryExternal/IntermediaryInboundBasic.svc?wsdl"
-    client, inbound = service(env, "enduser", wsdl, f"{{{IIB}}}BasicHttpBinding_IIntermediaryInboundExternalBasic",
-                              "/IntermediaryExternal/IntermediaryInboundBasic.svc")
+    inbound = inbound_service(env)
     shipment = {
         "Reportee": enduser["reportees"][0],
         "ExternalShipmentReference": "zeep-" + reference,
@@ -234,6 +248,145 @@ def reference_flow(env, ref_dir, archive_reference, receipt_id):
     check("the purged item left the queue", archive_reference not in refs)
 
 
+def prefill_flow(env, ref_dir):
+    """PreFill through the reference WSDL; the end-user system fetches and completes the task."""
+    agency = env["identities"]["agency"]
+    enduser = env["identities"]["enduser"]
+    svc = next(s for s in env["services"] if s["owner"] == "agency")
+    creds = {"systemUserName": agency["system_user"], "systemPassword": agency["system_password"]}
+    suffix = uuid.uuid4().hex[:12]
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    form_data = "<Skjema><Navn>Åse Ødegård</Navn></Skjema>"
+    task = {
+        "ExternalServiceCode": svc["service_code"],
+        "ExternalServiceEditionCode": svc["service_edition"],
+        "ExternalShipmentReference": "zeep-prefill-" + suffix,
+        "PreFillAttachments": {"PrefillFormTaskAttachment": [{
+            "AttachmentData": "grunnlag æøå".encode("utf-8"), "AttachmentName": "Grunnlag",
+            "AttachmentType": "text_plain", "FileName": "grunnlag.txt", "SendersReference": "v-1"}]},
+        "PreFillForms": {"PrefillForm": [{
+            "DataFormatID": svc["data_format_id"], "DataFormatVersion": svc["data_format_version"],
+            "FormDataXML": form_data, "SendersReference": "f-1"}]},
+        "Reportee": enduser["reportees"][0],
+        "SendersReference": "sak-" + suffix,
+        "ServiceOwnerCode": agency["agency_code"],
+        "ValidFromDate": now - datetime.timedelta(hours=1),
+        "ValidToDate": now + datetime.timedelta(days=30),
+    }
+    _, prefill = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["prefill"]),
+                         f"{{{PREFILL}}}BasicHttpBinding_IPreFillExternalBasic", "/ServiceEngineExternal/PreFillBasic.svc")
+    batch = "zeep-batch-" + suffix
+    receipt = prefill.SubmitAndInstantiatePrefilledFormTaskBasic(**creds, externalBatchId=batch, preFillFormTask=task,
+                                                                  doSaveFormTask=True, doinstantiateFormTask=True)
+    check("SubmitAndInstantiatePrefilledFormTaskBasic returns an OK PreFill receipt",
+          receipt.ReceiptStatusCode == "OK" and receipt.ReceiptTypeName == "PreFill",
+          f"{receipt.ReceiptStatusCode} {receipt.ReceiptTypeName}")
+    check("the PreFill receipt carries the batch id", reference_values(receipt, "BatchReference") == [batch])
+    prefill_ids = reference_values(receipt, "ReceiversReference")
+    check("the PreFill receipt carries the PrefillId", len(prefill_ids) == 1)
+    again = prefill.SubmitAndInstantiatePrefilledFormTaskBasic(**creds, externalBatchId=batch, preFillFormTask=task,
+                                                                doSaveFormTask=True, doinstantiateFormTask=True)
+    check("a repeated externalBatchId returns the first receipt", again.ReceiptId == receipt.ReceiptId)
+
+    batch_task = dict(task, ExternalShipmentReference="zeep-prefill-batch-" + suffix)
+    bad_task = dict(task, ExternalShipmentReference="zeep-prefill-bad-" + suffix, Reportee="123")
+    batch_receipt = prefill.SubmitPrefilledFormTasksBasic(**creds, externalBatchId="zeep-online-" + suffix,
+                                                          preFillFormTasksDetails={
+                                                              "PreFillFormTasklist": {"PrefillFormTask": [batch_task, bad_task]},
+                                                              "SystemUserCode": agency["agency_code"]})
+    subs = items(batch_receipt.SubReceipts, "ReceiptExternal")
+    check("SubmitPrefilledFormTasksBasic gives one sub-receipt per task",
+          [r.ReceiptStatusCode for r in subs] == ["OK", "ValidationFailed"], str([r.ReceiptStatusCode for r in subs]))
+    try:
+        prefill.SubmitAndInstantiatePrefilledFormTaskBasic(
+            **creds, externalBatchId="zeep-bad-" + suffix,
+            preFillFormTask=dict(task, ExternalShipmentReference="zeep-x-" + suffix, ServiceOwnerCode="NOPE"),
+            doSaveFormTask=True, doinstantiateFormTask=True)
+        check("another owner's code gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("another owner's code gives an AltinnFault with ErrorID 5", fault_error_id(fault) == 5,
+              str(fault_error_id(fault)))
+
+    _, agency_receipts = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["agency_receipts"]),
+                                 f"{{{RCPT}}}BasicHttpBinding_IReceiptAgencyExternalBasic",
+                                 "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc")
+    found = agency_receipts.GetReceiptBasicV2(**creds, receipt={"References": {"Reference": [
+        {"ReferenceType": "BatchReference", "ReferenceValue": batch}]}})
+    check("GetReceiptBasicV2 by BatchReference finds the PreFill receipt",
+          found.ReceiptId == receipt.ReceiptId and found.ReceiptType == "PreFill")
+
+    # The end-user side: the gateway's IntermediaryPrefill extension (served WSDL), then IntermediaryInbound.
+    _, open_tasks = service(env, "enduser", env["base_url"] + "/IntermediaryExternal/IntermediaryPrefillBasic.svc?wsdl",
+                            f"{{{IIPF}}}BasicHttpBinding_IIntermediaryPrefillExternalBasic",
+                            "/IntermediaryExternal/IntermediaryPrefillBasic.svc")
+    listed = open_tasks.GetPrefilledFormTasksBasic(systemUserName=enduser["system_user"],
+                                                   systemPassword=enduser["system_password"],
+                                                   reportee=enduser["reportees"][0], prefillId=int(prefill_ids[0]))
+    tasks = items(listed, "PrefilledFormTask")
+    check("GetPrefilledFormTasksBasic returns the task with its data",
+          len(tasks) == 1 and items(tasks[0].Forms, "PrefilledForm")[0].FormData == form_data)
+    check("GetPrefilledFormTasksBasic returns the attachment",
+          len(tasks) == 1 and items(tasks[0].Attachments, "PrefilledAttachment")[0].AttachmentData ==
+          "grunnlag æøå".encode("utf-8"))
+    inbound = inbound_service(env)
+    completed = "<Skjema><Navn>Åse Ødegård</Navn><Ferdig>ja</Ferdig></Skjema>"
+    shipment = {
+        "Reportee": enduser["reportees"][0],
+        "ExternalShipmentReference": "zeep-complete-" + suffix,
+        "FormTasks": {"ServiceCode": svc["service_code"], "ServiceEdition": svc["service_edition"],
+                      "Forms": {"Form": [{"Completed": True, "DataFormatId": svc["data_format_id"],
+                                          "DataFormatVersion": svc["data_format_version"],
+                                          "EndUserSystemReference": "zeep-complete-" + suffix,
+                                          "ParentReference": int(prefill_ids[0]), "FormData": completed}]}},
+    }
+    done = inbound.SubmitFormTaskBasic(systemUserName=enduser["system_user"],
+                                       systemPassword=enduser["system_password"], formTaskShipment=shipment)
+    check("SubmitFormTaskBasic completes the prefilled task", done.ReceiptStatusCode == "OK")
+    shipment["FormTasks"]["Forms"]["Form"][0]["EndUserSystemReference"] = "zeep-complete-2-" + suffix
+    try:
+        inbound.SubmitFormTaskBasic(systemUserName=enduser["system_user"],
+                                    systemPassword=enduser["system_password"], formTaskShipment=shipment)
+        check("a second completion is refused", False)
+    except zeep.exceptions.Fault as fault:
+        check("a second completion is refused with an AltinnFault", fault_error_id(fault) == 0,
+              str(fault_error_id(fault)))
+
+
+def subscription_flow(env, ref_dir):
+    agency = env["identities"]["agency"]
+    svc = next(s for s in env["services"] if s["owner"] == "agency")
+    creds = {"systemUserName": agency["system_user"], "systemPassword": agency["system_password"]}
+    suffix = uuid.uuid4().hex[:12]
+    _, subscription = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["subscription"]),
+                              f"{{{SUBSCRIPTION}}}BasicHttpBinding_ISubscriptionExternalBasic",
+                              "/ServiceEngineExternal/SubscriptionBasic.svc")
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    item = {
+        "ExternalServiceCode": svc["service_code"], "ExternalServiceEditionCode": svc["service_edition"],
+        "IdentityFields": {"SubscriptionIdentityFieldExternal": [{"FieldValue": "konto-1"}]},
+        "NextDueDate": start + datetime.timedelta(days=14), "NextScheduleDate": start + datetime.timedelta(days=1),
+        "ReporteeId": env["identities"]["enduser"]["reportees"][0], "StartDate": start,
+        "SubscriptionPeriodType": "Monthly",
+    }
+    receipt = subscription.SubmitSubscriptionBasic(**creds, externalBatchId="zeep-sub-" + suffix, subscriptionDetails={
+        "Subscriptionlist": {"Subscription": [item]}, "SystemUserCode": agency["agency_code"]})
+    subs = items(receipt.SubReceipts, "ReceiptExternal")
+    check("SubmitSubscriptionBasic returns an OK Subscription receipt",
+          receipt.ReceiptStatusCode == "OK" and receipt.ReceiptTypeName == "Subscription" and len(subs) == 1,
+          f"{receipt.ReceiptStatusCode} {receipt.ReceiptTypeName}")
+    ids = reference_values(subs[0], "ReceiversReference") if subs else []
+    check("the sub-receipt names the subscription", len(ids) == 1)
+    if ids:
+        updated = subscription.SubmitSubscriptionBasic(**creds, externalBatchId="zeep-sub-2-" + suffix,
+                                                       subscriptionDetails={
+                                                           "Subscriptionlist": {"Subscription": [
+                                                               dict(item, SubscriptionID=int(ids[0]),
+                                                                    SubscriptionPeriodType="Weekly")]},
+                                                           "SystemUserCode": agency["agency_code"]})
+        check("SubmitSubscriptionBasic with SubscriptionID updates it",
+              reference_values(items(updated.SubReceipts, "ReceiptExternal")[0], "ReceiversReference") == ids)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev-env", required=True)
@@ -247,6 +400,8 @@ def main():
     archive_search(env, archive_reference)
     if os.path.isdir(args.reference_dir):
         reference_flow(env, os.path.abspath(args.reference_dir), archive_reference, receipt_id)
+        prefill_flow(env, os.path.abspath(args.reference_dir))
+        subscription_flow(env, os.path.abspath(args.reference_dir))
     else:
         print("skipped: no reference WSDLs")
     print(f"{passed} passed, {failed} failed")

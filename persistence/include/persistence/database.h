@@ -43,6 +43,8 @@ class Database {
   virtual SubmissionRepository& submissions() = 0;
   virtual ReceiptRepository& receipts() = 0;
   virtual ProvisioningRepository& provisioning() = 0;
+  virtual PrefillRepository& prefills() = 0;
+  virtual SubscriptionRepository& subscriptions() = 0;
 };
 
 // Local-disk FileStore rooted at `root` (created if missing).

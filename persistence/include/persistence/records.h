@@ -106,6 +106,9 @@ struct NewSubmission {
   std::vector<FormRecord> forms;
   std::vector<AttachmentRecord> attachments;  // already in the file store
   std::string receipt_text;
+  // The prefilled form task this submission completes (validated by the core). create() marks it
+  // completed and links it to the submission in the same transaction, or fails when it is not open.
+  std::optional<Id> prefill_instance_id;
 };
 
 struct SubmissionCreated {
@@ -164,6 +167,70 @@ struct ArchiveShipmentStatus {
   int service_edition = 0;
   std::time_t archived_at = 0;
   std::vector<ShipmentStatusEntry> log;  // oldest first
+};
+
+// ---- PreFill ----
+
+enum class PrefillState { kSaved, kInstantiated, kCompleted };
+
+struct PrefillFormRecord {
+  std::string data_format_id;
+  int data_format_version = 0;
+  std::string senders_reference;
+  std::string form_data;  // the XML document as received
+};
+
+// Bytes in the file store, as for submission attachments.
+struct PrefillAttachmentRecord {
+  std::string name;
+  std::string file_name;
+  std::string attachment_type;  // AttachmentType enum name, e.g. "application_pdf"
+  std::string senders_reference;
+  std::int64_t size = 0;
+  std::string sha256_hex;
+  std::string storage_key;
+};
+
+struct PrefillInstanceRecord {
+  Id id = 0;  // assigned on insert; the PrefillId end-user systems refer to
+  Id owner_id = 0;
+  std::string owner_code;  // filled on read
+  Id service_id = 0;
+  std::string service_code;  // filled on read
+  int service_edition = 0;   // filled on read
+  Id system_id = 0;          // owner system that sent it
+  std::string reportee;
+  std::string external_shipment_reference;
+  std::string senders_reference;
+  PrefillState state = PrefillState::kSaved;
+  std::time_t valid_from = 0;
+  std::time_t valid_to = 0;
+  std::optional<std::time_t> due_date;
+  std::optional<int> case_id;
+  std::string on_behalf_of;
+  std::optional<Id> submission_id;  // set once completed
+  std::vector<PrefillFormRecord> forms;
+  std::vector<PrefillAttachmentRecord> attachments;
+};
+
+// ---- Subscription ----
+
+struct SubscriptionRecord {
+  std::optional<Id> id;  // given: update that subscription of the owner; absent: insert
+  Id owner_id = 0;
+  Id service_id = 0;
+  Id system_id = 0;
+  std::string system_user_code;
+  std::string reportee;
+  std::string period_type;  // PeriodType enum name
+  std::time_t start_date = 0;
+  std::optional<std::time_t> expiration_date;
+  std::time_t next_schedule_date = 0;
+  std::time_t next_due_date = 0;
+  std::optional<std::time_t> visible_date;
+  std::optional<int> case_id;
+  std::optional<int> user_type;
+  std::vector<std::string> identity_fields;
 };
 
 }  // namespace gateway::persistence

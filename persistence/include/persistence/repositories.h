@@ -122,6 +122,71 @@ class ReceiptRepository {
   virtual Result<ReceiptRecord> update(const ReceiptScope& scope, const Update& update) = 0;
 };
 
+// Service owners' prefilled form tasks (PreFill) and the end-user side that reads them.
+class PrefillRepository {
+ public:
+  virtual ~PrefillRepository() = default;
+
+  // One prefilled form task of a request: `instance` to store, or, when `rejection` is not empty, an
+  // item that failed validation (only its references are used, for its sub-receipt).
+  struct Item {
+    PrefillInstanceRecord instance;
+    std::string rejection;
+  };
+  struct Request {
+    Id owner_id = 0;
+    Id system_id = 0;                 // the owner system sending it
+    std::string external_batch_id;    // unique per owner for PreFill (owner_batch)
+    bool sub_receipts = false;        // true: one sub-receipt per item (SubmitPrefilledFormTasks)
+    std::vector<Item> items;
+  };
+  // In one transaction: claims the batch id, stores every valid item (forms, attachment rows) and
+  // writes the PreFill receipt (owner-scoped) with references BatchReference, and per item
+  // ExternalShipmentReference, SendersReference and ReceiversReference (= the instance id). With
+  // sub_receipts, an item whose ExternalShipmentReference the owner used before gets a
+  // ValidationFailed sub-receipt instead of failing the request; the main receipt is OK when every
+  // item was stored, ValidationFailed otherwise.
+  // kAlreadyExists when the batch id was used before (nothing written; see findBatchReceipt), or,
+  // without sub_receipts, when the item's ExternalShipmentReference was used before.
+  virtual Result<ReceiptRecord> store(const Request& request) = 0;
+  // The receipt stored for the owner's earlier PreFill request with this batch id.
+  virtual Result<std::optional<ReceiptRecord>> findBatchReceipt(Id owner_id, const std::string& external_batch_id) = 0;
+
+  struct OpenQuery {
+    std::string reportee;
+    std::time_t now = 0;
+    std::optional<std::string> service_code;
+    std::optional<int> service_edition;
+    std::optional<Id> instance_id;
+    int limit = 100;
+  };
+  // Instantiated instances of the reportee with valid_from <= now < valid_to, oldest first, with
+  // forms and attachment rows.
+  virtual Result<std::vector<PrefillInstanceRecord>> listOpen(const OpenQuery& query) = 0;
+  // One instance by id (any state; forms and attachments not loaded); nullopt when none.
+  virtual Result<std::optional<PrefillInstanceRecord>> find(Id instance_id) = 0;
+};
+
+class SubscriptionRepository {
+ public:
+  virtual ~SubscriptionRepository() = default;
+  struct Item {
+    SubscriptionRecord subscription;
+    std::string rejection;  // not empty: failed validation, gets a ValidationFailed sub-receipt
+  };
+  // In one transaction: claims (owner, "Subscription", batch id), inserts or updates every valid item
+  // (an id that is not one of the owner's subscriptions becomes a ValidationFailed sub-receipt) and
+  // writes the Subscription receipt: BatchReference on the main receipt, one sub-receipt per item
+  // with ReceiversReference = the subscription id. Main status OK when every item was stored.
+  // kAlreadyExists when the batch id was used before (nothing written).
+  virtual Result<ReceiptRecord> store(Id owner_id, Id system_id, const std::string& external_batch_id,
+                                      const std::vector<Item>& items) = 0;
+  // The receipt stored for the owner's earlier Subscription request with this batch id.
+  virtual Result<std::optional<ReceiptRecord>> findBatchReceipt(Id owner_id, const std::string& external_batch_id) = 0;
+  // The owner's subscriptions (with identity fields), by id.
+  virtual Result<std::vector<SubscriptionRecord>> listForOwner(Id owner_id) = 0;
+};
+
 // Operator provisioning (admin CLI). Each call is one transaction.
 class ProvisioningRepository {
  public:

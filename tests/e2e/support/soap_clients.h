@@ -11,7 +11,10 @@
 #include "soapBasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIPreFillExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREISubscriptionExternalBasicProxy.h"
 
 namespace gateway::testing {
 
@@ -20,6 +23,9 @@ using ReceiptProxy = BasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy;
 using QueueProxy = BasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy;
 using ArchiveProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy;
 using ArchiveCommonProxy = BasicHttpBinding_USCOREIArchiveCommonAgencyExternalBasicProxy;
+using PreFillProxy = BasicHttpBinding_USCOREIPreFillExternalBasicProxy;
+using SubscriptionProxy = BasicHttpBinding_USCOREISubscriptionExternalBasicProxy;
+using IntermediaryPrefillProxy = BasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
@@ -27,6 +33,9 @@ inline const char* const kReceiptExternalPath = "/IntermediaryExternal/ReceiptEx
 inline const char* const kQueuePath = "/ArchiveExternal/DownloadQueueExternalBasic.svc";
 inline const char* const kArchivePath = "/ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc";
 inline const char* const kArchiveCommonPath = "/ArchiveExternal/ArchiveCommonAgencyExternalBasic.svc";
+inline const char* const kPreFillPath = "/ServiceEngineExternal/PreFillBasic.svc";
+inline const char* const kSubscriptionPath = "/ServiceEngineExternal/SubscriptionBasic.svc";
+inline const char* const kIntermediaryPrefillPath = "/IntermediaryExternal/IntermediaryPrefillBasic.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>

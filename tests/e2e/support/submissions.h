@@ -16,6 +16,7 @@ struct SubmissionSpec {
   std::string end_user_reference;
   std::string form_data = "<Skjema><Navn>Blåbær Ærlig Øvre</Navn><Beløp>1200</Beløp></Skjema>";
   std::string attachment;  // empty: no attachment
+  int parent_reference = 0;  // > 0: the main form's ParentReference (a PrefillId)
 };
 
 // Submits with `identity`'s system; returns the gSOAP result code, receipt in `receipt` on success.
@@ -46,6 +47,10 @@ inline int submit(Client<InboundProxy>& c, const Identity& identity, const Submi
   *form->EndUserSystemReference = spec.end_user_reference;
   form->FormData = soap_new_std__string(soap);
   *form->FormData = spec.form_data;
+  if (spec.parent_reference > 0) {
+    form->ParentReference = static_cast<int*>(soap_malloc(soap, sizeof(int)));
+    *form->ParentReference = spec.parent_reference;
+  }
   shipment->FormTasks->Forms->Form.push_back(form);
   if (!spec.attachment.empty()) {
     shipment->Attachments = soap_new_iib__ArrayOfAttachment(soap);

@@ -104,12 +104,94 @@ class FakeReceipts : public ReceiptRepository {
   Result<ReceiptRecord> update(const ReceiptScope&, const Update&) override { ++calls; return Status::NotFound("none"); }
 };
 
+// Prefilled form tasks: stores requests as given (no duplicate-reference rule beyond the batch id),
+// answers find()/listOpen() from `instances`.
+class FakePrefills : public PrefillRepository {
+ public:
+  std::vector<Request> requests;
+  std::map<Id, PrefillInstanceRecord> instances;
+  std::map<std::pair<Id, std::string>, ReceiptRecord> batches;
+  Id next_id = 100;
+  Result<ReceiptRecord> store(const Request& r) override {
+    if (batches.count({r.owner_id, r.external_batch_id})) return Status::AlreadyExists("batch");
+    requests.push_back(r);
+    ReceiptRecord receipt;
+    receipt.id = ++next_id;
+    receipt.type = "PreFill";
+    receipt.status = ReceiptStatus::kOk;
+    receipt.references.push_back({"BatchReference", r.external_batch_id});
+    for (const Item& item : r.items) {
+      ReceiptRecord sub;
+      sub.status = item.rejection.empty() ? ReceiptStatus::kOk : ReceiptStatus::kValidationFailed;
+      sub.text = item.rejection;
+      if (item.rejection.empty()) {
+        PrefillInstanceRecord stored = item.instance;
+        stored.id = ++next_id;
+        instances[stored.id] = stored;
+      } else {
+        receipt.status = ReceiptStatus::kValidationFailed;
+      }
+      if (r.sub_receipts) receipt.sub_receipts.push_back(sub);
+    }
+    batches[{r.owner_id, r.external_batch_id}] = receipt;
+    return receipt;
+  }
+  Result<std::optional<ReceiptRecord>> findBatchReceipt(Id owner_id, const std::string& batch) override {
+    auto it = batches.find({owner_id, batch});
+    return it == batches.end() ? std::optional<ReceiptRecord>() : std::optional<ReceiptRecord>(it->second);
+  }
+  Result<std::vector<PrefillInstanceRecord>> listOpen(const OpenQuery& q) override {
+    std::vector<PrefillInstanceRecord> out;
+    for (const auto& [id, p] : instances) {
+      if (p.reportee == q.reportee && p.state == PrefillState::kInstantiated && p.valid_from <= q.now &&
+          q.now < p.valid_to && (!q.instance_id || *q.instance_id == id)) {
+        out.push_back(p);
+      }
+    }
+    return out;
+  }
+  Result<std::optional<PrefillInstanceRecord>> find(Id id) override {
+    auto it = instances.find(id);
+    return it == instances.end() ? std::optional<PrefillInstanceRecord>() : std::optional<PrefillInstanceRecord>(it->second);
+  }
+};
+
+class FakeSubscriptions : public SubscriptionRepository {
+ public:
+  std::vector<std::vector<Item>> requests;
+  std::map<std::pair<Id, std::string>, ReceiptRecord> batches;
+  Result<ReceiptRecord> store(Id owner_id, Id, const std::string& batch, const std::vector<Item>& items) override {
+    if (batches.count({owner_id, batch})) return Status::AlreadyExists("batch");
+    requests.push_back(items);
+    ReceiptRecord receipt;
+    receipt.id = static_cast<Id>(requests.size());
+    receipt.type = "Subscription";
+    receipt.status = ReceiptStatus::kOk;
+    for (const Item& item : items) {
+      ReceiptRecord sub;
+      sub.status = item.rejection.empty() ? ReceiptStatus::kOk : ReceiptStatus::kValidationFailed;
+      sub.text = item.rejection;
+      if (!item.rejection.empty()) receipt.status = ReceiptStatus::kValidationFailed;
+      receipt.sub_receipts.push_back(sub);
+    }
+    batches[{owner_id, batch}] = receipt;
+    return receipt;
+  }
+  Result<std::optional<ReceiptRecord>> findBatchReceipt(Id owner_id, const std::string& batch) override {
+    auto it = batches.find({owner_id, batch});
+    return it == batches.end() ? std::optional<ReceiptRecord>() : std::optional<ReceiptRecord>(it->second);
+  }
+  Result<std::vector<SubscriptionRecord>> listForOwner(Id) override { return std::vector<SubscriptionRecord>{}; }
+};
+
 class FakeDatabase : public Database {
  public:
   FakeSystems systems_;
   FakeServices services_;
   FakeSubmissions submissions_;
   FakeReceipts receipts_;
+  FakePrefills prefills_;
+  FakeSubscriptions subscriptions_;
   Status migrate(const std::string&) override { return Status::Ok(); }
   Status ping() override { return Status::Ok(); }
   SystemRepository& systems() override { return systems_; }
@@ -117,6 +199,8 @@ class FakeDatabase : public Database {
   SubmissionRepository& submissions() override { return submissions_; }
   ReceiptRepository& receipts() override { return receipts_; }
   ProvisioningRepository& provisioning() override { throw std::logic_error("not used by core tests"); }
+  PrefillRepository& prefills() override { return prefills_; }
+  SubscriptionRepository& subscriptions() override { return subscriptions_; }
 };
 
 class FakeFileStore : public FileStore {

@@ -152,4 +152,75 @@ BOOST_AUTO_TEST_CASE(RemovesStoredAttachmentsWhenTheTransactionFails) {
   BOOST_TEST(files.blobs.empty());
 }
 
+// A prefilled form task (as PrefillService stores it) for the submission's reportee and service.
+persistence::PrefillInstanceRecord openTask(persistence::Id id, persistence::PrefillState state = persistence::PrefillState::kInstantiated) {
+  persistence::PrefillInstanceRecord p;
+  p.id = id;
+  p.owner_id = 3;
+  p.service_id = 1;
+  p.reportee = "910000306";
+  p.state = state;
+  p.valid_from = std::time(nullptr) - 3600;
+  p.valid_to = std::time(nullptr) + 3600;
+  return p;
+}
+
+BOOST_AUTO_TEST_CASE(LinksTheSubmissionToThePrefilledTaskNamedByParentReference) {
+  db.prefills_.instances[42] = openTask(42);
+  auto in = valid();
+  in.forms[0].parent_reference = 42;
+  BOOST_REQUIRE(submit(in).ok());
+  BOOST_TEST(db.submissions_.stored.back().prefill_instance_id.value_or(0) == 42);
+}
+
+BOOST_AUTO_TEST_CASE(SubmissionsWithoutParentReferenceNameNoPrefilledTask) {
+  BOOST_REQUIRE(submit(valid()).ok());
+  BOOST_TEST(!db.submissions_.stored.back().prefill_instance_id.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(RefusesAPrefilledTaskOfAnotherReporteeAsIfMissing) {
+  auto task = openTask(42);
+  task.reportee = "01019010046";
+  db.prefills_.instances[42] = task;
+  auto in = valid();
+  in.forms[0].parent_reference = 42;
+  auto out = submit(in);
+  BOOST_TEST((out.status().code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(out.status().message().find("no prefilled form task") != std::string::npos);
+  in.forms[0].parent_reference = 43;  // does not exist: the same answer
+  BOOST_TEST(submit(in).status().message() == out.status().message());
+  BOOST_TEST(db.submissions_.stored.empty());
+}
+
+BOOST_AUTO_TEST_CASE(RefusesAPrefilledTaskOfAnotherService) {
+  auto task = openTask(42);
+  task.service_id = 2;
+  db.prefills_.instances[42] = task;
+  auto in = valid();
+  in.forms[0].parent_reference = 42;
+  BOOST_TEST((submit(in).status().code() == StatusCode::kInvalidArgument));
+}
+
+BOOST_AUTO_TEST_CASE(RefusesACompletedPrefilledTask) {
+  db.prefills_.instances[42] = openTask(42, persistence::PrefillState::kCompleted);
+  auto in = valid();
+  in.forms[0].parent_reference = 42;
+  auto out = submit(in);
+  BOOST_TEST((out.status().code() == StatusCode::kInvalidArgument));
+  BOOST_TEST(out.status().message().find("completed already") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(RefusesASavedOrExpiredPrefilledTask) {
+  db.prefills_.instances[42] = openTask(42, persistence::PrefillState::kSaved);
+  auto expired = openTask(43);
+  expired.valid_to = std::time(nullptr) - 1;
+  db.prefills_.instances[43] = expired;
+  auto in = valid();
+  in.forms[0].parent_reference = 42;
+  BOOST_TEST(submit(in).status().message().find("not open") != std::string::npos);
+  in.forms[0].parent_reference = 43;
+  BOOST_TEST(submit(in).status().message().find("not open") != std::string::npos);
+  BOOST_TEST(db.submissions_.stored.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
