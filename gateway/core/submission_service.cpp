@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "common/log.h"
+#include "core/blob_guard.h"
 #include "core/form_data_check.h"
 #include "core/party_numbers.h"
 
@@ -50,21 +51,6 @@ Status checkAttachment(const AttachmentInput& a, std::size_t index, long max_byt
   }
   return Status::Ok();
 }
-
-// Undoes file-store writes when the transaction that would reference them does not commit.
-class BlobGuard {
- public:
-  explicit BlobGuard(persistence::FileStore& files) : files_(files) {}
-  ~BlobGuard() {
-    for (const auto& key : keys_) files_.remove(key);
-  }
-  void add(const std::string& key) { keys_.push_back(key); }
-  void keep() { keys_.clear(); }
-
- private:
-  persistence::FileStore& files_;
-  std::vector<std::string> keys_;
-};
 
 }  // namespace
 
