@@ -67,6 +67,7 @@ const std::map<std::string, Setter>& keys() {
       {"limits.max_attachments", number([](GatewayConfig& c) -> auto& { return c.limits.max_attachments; })},
       {"limits.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_attachment_bytes; })},
       {"limits.max_form_data_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_form_data_bytes; })},
+      {"limits.max_rights_rules", number([](GatewayConfig& c) -> auto& { return c.limits.max_rights_rules; })},
       {"limits.max_archive_search_results",
        number([](GatewayConfig& c) -> auto& { return c.limits.max_archive_search_results; })},
       {"limits.pdf_max_pages", number([](GatewayConfig& c) -> auto& { return c.limits.pdf_max_pages; })},

@@ -46,6 +46,7 @@ struct LimitsConfig {
   int max_archive_search_results = 1000;    // ArchiveCommon search: results per call (newest first)
   int pdf_max_pages = 200;                  // GetFormSetPdfBasic: pages rendered at most
   long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is listed, not walked
+  int max_rights_rules = 1000;              // AddRightsBasic / DeleteRightsBasic: rules per request
 };
 
 struct GatewayConfig {

@@ -3,6 +3,7 @@
 #include "core/archive_service.h"
 #include "core/prefill_service.h"
 #include "core/receipt_service.h"
+#include "core/service_rights_service.h"
 #include "core/submission_service.h"
 #include "core/subscription_service.h"
 
@@ -16,7 +17,8 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       receipts_(std::make_unique<ReceiptService>(database, limits)),
       archive_(std::make_unique<ArchiveService>(database, files, limits)),
       prefills_(std::make_unique<PrefillService>(database, files, limits)),
-      subscriptions_(std::make_unique<SubscriptionService>(database)) {}
+      subscriptions_(std::make_unique<SubscriptionService>(database)),
+      service_rights_(std::make_unique<ServiceRightsService>(database, limits.max_rights_rules)) {}
 
 Services::~Services() = default;
 
@@ -25,6 +27,7 @@ ReceiptService& Services::receipts() { return *receipts_; }
 ArchiveService& Services::archive() { return *archive_; }
 PrefillService& Services::prefills() { return *prefills_; }
 SubscriptionService& Services::subscriptions() { return *subscriptions_; }
+ServiceRightsService& Services::serviceRights() { return *service_rights_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }
 

@@ -21,6 +21,7 @@ struct CoreLimits {
   int max_archive_search = 1000;            // ArchiveCommon search: results per call, newest first
   int pdf_max_pages = 200;                  // GetFormSetPdfBasic: pages rendered at most (then a notice)
   long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is not walked
+  int max_rights_rules = 1000;              // AddRightsBasic / DeleteRightsBasic: rules per request
   // How long service definitions and reportee grants are remembered (0 = always ask the database).
   // A revoked grant or changed service takes effect within this time.
   int lookup_cache_seconds = 5;
@@ -31,6 +32,7 @@ class ReceiptService;
 class ArchiveService;
 class PrefillService;
 class SubscriptionService;
+class ServiceRightsService;
 
 class Services {
  public:
@@ -43,6 +45,7 @@ class Services {
   ArchiveService& archive();
   PrefillService& prefills();
   SubscriptionService& subscriptions();
+  ServiceRightsService& serviceRights();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -54,6 +57,7 @@ class Services {
   std::unique_ptr<ArchiveService> archive_;
   std::unique_ptr<PrefillService> prefills_;
   std::unique_ptr<SubscriptionService> subscriptions_;
+  std::unique_ptr<ServiceRightsService> service_rights_;
 };
 
 }  // namespace gateway::core

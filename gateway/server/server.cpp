@@ -81,6 +81,7 @@ Status checkConfig(const config::GatewayConfig& c) {
     return Status::InvalidArgument("limits.*_timeout_seconds must be at least 1");
   }
   if (l.pdf_max_pages < 1) return Status::InvalidArgument("limits.pdf_max_pages must be at least 1");
+  if (l.max_rights_rules < 1) return Status::InvalidArgument("limits.max_rights_rules must be at least 1");
   if (l.max_archive_search_results < 1) {
     return Status::InvalidArgument("limits.max_archive_search_results must be at least 1");
   }

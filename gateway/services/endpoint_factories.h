@@ -14,6 +14,7 @@ std::unique_ptr<Endpoint> makeReceiptExternalEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeDownloadQueueEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeServiceOwnerArchiveEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeArchiveCommonEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeServiceRightsEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makePreFillEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeSubscriptionEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeIntermediaryPrefillEndpoint(core::Services& core);

@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<Endpoint>> makeEndpoints(core::Services& core) {
   endpoints.push_back(makeDownloadQueueEndpoint(core));
   endpoints.push_back(makeServiceOwnerArchiveEndpoint(core));
   endpoints.push_back(makeArchiveCommonEndpoint(core));
+  endpoints.push_back(makeServiceRightsEndpoint(core));
   endpoints.push_back(makePreFillEndpoint(core));
   endpoints.push_back(makeSubscriptionEndpoint(core));
   endpoints.push_back(makeIntermediaryPrefillEndpoint(core));

@@ -18,7 +18,8 @@ class MysqlDatabase final : public Database {
         receipts_(*manager_),
         provisioning_(*manager_),
         prefills_(*manager_),
-        subscriptions_(*manager_) {}
+        subscriptions_(*manager_),
+        service_rights_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
   Status ping() override { return manager_->ping(); }
@@ -30,6 +31,7 @@ class MysqlDatabase final : public Database {
   ProvisioningRepository& provisioning() override { return provisioning_; }
   PrefillRepository& prefills() override { return prefills_; }
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
+  ServiceRightRepository& serviceRights() override { return service_rights_; }
 
  private:
   std::unique_ptr<mysql::ConnectionManager> manager_;
@@ -40,6 +42,7 @@ class MysqlDatabase final : public Database {
   mysql::MysqlProvisioningRepository provisioning_;
   mysql::MysqlPrefillRepository prefills_;
   mysql::MysqlSubscriptionRepository subscriptions_;
+  mysql::MysqlServiceRightRepository service_rights_;
 };
 
 }  // namespace

@@ -104,6 +104,20 @@ class MysqlPrefillRepository final : public PrefillRepository {
   ConnectionManager& db_;
 };
 
+class MysqlServiceRightRepository final : public ServiceRightRepository {
+ public:
+  explicit MysqlServiceRightRepository(ConnectionManager& db) : db_(db) {}
+  Result<std::vector<ServiceRightRecord>> list(Id service_id, const std::optional<std::string>& reportee,
+                                               std::time_t now) override;
+  Result<std::vector<bool>> add(const std::vector<ServiceRightRecord>& rules, std::time_t now) override;
+  Result<std::vector<bool>> remove(const std::vector<ServiceRightRecord>& rules) override;
+  Result<bool> holds(Id service_id, const std::string& reportee, ServiceAccess access, const std::string& condition,
+                     std::time_t now) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
 class MysqlSubscriptionRepository final : public SubscriptionRepository {
  public:
   explicit MysqlSubscriptionRepository(ConnectionManager& db) : db_(db) {}

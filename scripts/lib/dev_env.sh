@@ -27,6 +27,7 @@ readonly DEV_ENDPOINTS=(
   /ArchiveExternal/DownloadQueueExternalBasic.svc
   /ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc
   /ArchiveExternal/ArchiveCommonAgencyExternalBasic.svc
+  /RegisterExternal/RegisterSRRAgencyExternalBasic.svc
   /ServiceEngineExternal/PreFillBasic.svc
   /ServiceEngineExternal/SubscriptionBasic.svc
   /IntermediaryExternal/IntermediaryPrefillBasic.svc

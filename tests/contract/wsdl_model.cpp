@@ -199,8 +199,20 @@ class Loader {
       return def;
     }
     def->kind = TypeDef::Kind::kComplex;
+    const xmlNode* body = t;
     for (const xmlNode* c : children(t)) {
-      if (is(c, kXsdNs, "annotation")) continue;
+      if (!is(c, kXsdNs, "complexContent")) continue;
+      for (const xmlNode* e : children(c)) {
+        if (is(e, kXsdNs, "extension")) {
+          def->extends = refAttr(e, "base", RefKind::kType);
+          body = e;
+        } else if (!is(e, kXsdNs, "annotation")) {
+          def->unsupported.push_back(tagOf(e));
+        }
+      }
+    }
+    for (const xmlNode* c : children(body)) {
+      if (is(c, kXsdNs, "annotation") || (body == t && is(c, kXsdNs, "complexContent"))) continue;
       if (!is(c, kXsdNs, "sequence")) {
         def->unsupported.push_back(tagOf(c));
         continue;

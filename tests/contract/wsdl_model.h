@@ -43,8 +43,10 @@ struct Particle {
 struct TypeDef {
   enum class Kind { kComplex, kSimple };
   Kind kind = Kind::kComplex;
-  // Complex: the children of its single xsd:sequence, in order.
+  // Complex: the children of its single xsd:sequence, in order (for a complexContent extension:
+  // the sequence the extension adds after its base type's).
   std::vector<Particle> sequence;
+  std::optional<QName> extends;  // complexContent/extension base
   // Anything the model does not understand (complexContent, choice, attributes...), by tag name;
   // comparisons report it instead of silently ignoring it.
   std::vector<std::string> unsupported;

@@ -46,6 +46,8 @@ const MirroredService kMirrored[] = {
     {"DownloadQueue", "DownloadQueueExternalBasic.wsdl", "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl"},
     {"ServiceOwnerArchive", "ServiceOwnerArchiveExternalBasic.wsdl",
      "ServiceOwnerArchiveExternal/ServiceOwnerArchiveExternalBasic.wsdl"},
+    {"RegisterSRRAgency", "RegisterSRRAgencyExternalBasic.wsdl",
+     "RegisterSRRAgencyExternal/RegisterSRRAgencyExternalBasic.wsdl"},
     {"PreFill", "PreFillBasic.wsdl", "PreFill/PreFillBasic.wsdl"},
     {"Subscription", "SubscriptionBasic.wsdl", "Subscription/SubscriptionBasic.wsdl"},
 };
@@ -150,10 +152,13 @@ class ShapeComparison {
         BOOST_TEST(o.enumerations == r.enumerations, tt::per_element());
         BOOST_TEST(o.patterns == r.patterns, tt::per_element());
       }
+      BOOST_TEST(o.extends.has_value() == r.extends.has_value(), "extension of a base type");
+      if (r.extends && o.extends) BOOST_TEST(o.extends->str() == mapped(*r.extends).str());
       // Names first: a wrong order then reads as one clear difference.
       BOOST_TEST(names(o.sequence) == names(r.sequence), tt::per_element());
     }
     if (r.kind != TypeDef::Kind::kComplex || o.kind != TypeDef::Kind::kComplex) return;
+    if (r.extends && o.extends) namedType(*r.extends, *o.extends, path + " extends " + r.extends->local);
     const std::size_t n = std::min(r.sequence.size(), o.sequence.size());
     for (std::size_t i = 0; i < n; ++i) particle(r.sequence[i], o.sequence[i], path + "/" + r.sequence[i].name, true);
   }

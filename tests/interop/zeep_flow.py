@@ -30,6 +30,7 @@ ACOM = "http://www.altinn.no/services/Archive/ArchiveCommon/2009/10"
 IIPF = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryPrefill/2025/11"
 PREFILL = "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10"
 SUBSCRIPTION = "http://www.altinn.no/services/ServiceEngine/Subscription/2009/10"
+SRR = "http://www.altinn.no/services/Register/SRR/2015/06"
 
 REFERENCE_FILES = {
     "dq": "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl",
@@ -38,6 +39,7 @@ REFERENCE_FILES = {
     "enduser_receipts": "ReceiptExternal/ReceiptExternalBasic.wsdl",
     "prefill": "PreFill/PreFillBasic.wsdl",
     "subscription": "Subscription/SubscriptionBasic.wsdl",
+    "srr": "RegisterSRRAgencyExternal/RegisterSRRAgencyExternalBasic.wsdl",
 }
 
 passed = 0
@@ -387,6 +389,41 @@ def subscription_flow(env, ref_dir):
               reference_values(items(updated.SubReceipts, "ReceiptExternal")[0], "ReceiversReference") == ids)
 
 
+def rights_flow(env, ref_dir):
+    """The rights register through Altinn's RegisterSRRAgencyExternalBasic WSDL."""
+    svc = next(s for s in env["services"] if s["owner"] == "agency")
+    valid_to = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)
+    reportee = env["identities"]["enduser"]["reportees"][0]
+    condition = "zeep-" + uuid.uuid4().hex[:8]  # a rule of this run only
+
+    def call(identity, operation, **arguments):
+        ident = env["identities"][identity]
+        _, srr = service(env, identity, os.path.join(ref_dir, REFERENCE_FILES["srr"]),
+                         f"{{{SRR}}}BasicHttpBinding_IRegisterSRRAgencyExternalBasic",
+                         "/RegisterExternal/RegisterSRRAgencyExternalBasic.svc")
+        return getattr(srr, operation)(systemUserName=ident["system_user"], systemPassword=ident["system_password"],
+                                       serviceCode=svc["service_code"], serviceEditionCode=svc["service_edition"],
+                                       **arguments)
+
+    added = items(call("agency", "AddRightsBasic", insertRightList={"AddRightRequest": [
+        {"Condition": condition, "Reportee": reportee, "Right": "Read", "ValidTo": valid_to},
+        {"Condition": condition, "Reportee": "123", "Right": "Read", "ValidTo": valid_to},
+        {"Condition": condition, "Reportee": reportee, "Right": "Read", "ValidTo": valid_to}]}), "AddRightResponse")
+    check("AddRightsBasic answers each rule", [r.OperationResult for r in added] ==
+          ["Ok", "EmptyOrNotAValidSsnOrOrganisation", "RuleAlreadyExists"], str([r.OperationResult for r in added]))
+    listed = items(call("agency", "GetRightsBasic", reportee=reportee), "GetRightResponse")
+    check("GetRightsBasic lists the rule with its ValidTo",
+          any(r.Condition == condition and r.Right == "Read" and r.ValidTo is not None for r in listed))
+    try:
+        call("agency2", "GetRightsBasic")
+        check("another owner cannot read the rules", False)
+    except zeep.exceptions.Fault as fault:
+        check("another owner cannot read the rules (AltinnFault)", fault_error_id(fault) is not None)
+    removed = items(call("agency", "DeleteRightsBasic", deleteRightList={"DeleteRightRequest": [
+        {"Condition": condition, "Reportee": reportee, "Right": "Read"}]}), "DeleteRightResponse")
+    check("DeleteRightsBasic removes it", [r.OperationResult for r in removed] == ["Ok"])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev-env", required=True)
@@ -402,6 +439,7 @@ def main():
         reference_flow(env, os.path.abspath(args.reference_dir), archive_reference, receipt_id)
         prefill_flow(env, os.path.abspath(args.reference_dir))
         subscription_flow(env, os.path.abspath(args.reference_dir))
+        rights_flow(env, os.path.abspath(args.reference_dir))
     else:
         print("skipped: no reference WSDLs")
     print(f"{passed} passed, {failed} failed")

@@ -45,6 +45,7 @@ class Database {
   virtual ProvisioningRepository& provisioning() = 0;
   virtual PrefillRepository& prefills() = 0;
   virtual SubscriptionRepository& subscriptions() = 0;
+  virtual ServiceRightRepository& serviceRights() = 0;
 };
 
 // Local-disk FileStore rooted at `root` (created if missing).

@@ -233,4 +233,19 @@ struct SubscriptionRecord {
   std::vector<std::string> identity_fields;
 };
 
+// ---- Service rights register (SRR) ----
+
+enum class ServiceAccess { kRead, kWrite };
+
+// One rule of a service owner's rights register: `reportee` may `access` the service until
+// `valid_to` (UTC), when `condition` holds ("" = no condition). Unique per (service, reportee,
+// access, condition).
+struct ServiceRightRecord {
+  Id service_id = 0;
+  std::string reportee;
+  ServiceAccess access = ServiceAccess::kRead;
+  std::string condition;
+  std::time_t valid_to = 0;
+};
+
 }  // namespace gateway::persistence

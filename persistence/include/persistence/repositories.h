@@ -206,4 +206,22 @@ class ProvisioningRepository {
   virtual Result<std::vector<std::string>> listReportees(const std::string& system_username) = 0;
 };
 
+// The rights register. Every method is one transaction.
+class ServiceRightRepository {
+ public:
+  virtual ~ServiceRightRepository() = default;
+  // Rules of the service (of one reportee when given) still valid at `now`, by reportee, access, condition.
+  virtual Result<std::vector<ServiceRightRecord>> list(Id service_id, const std::optional<std::string>& reportee,
+                                                       std::time_t now) = 0;
+  // Adds each rule; per rule true when added, false when that rule exists and is still valid at
+  // `now`. An expired rule with the same key is replaced (counts as added). All or nothing.
+  virtual Result<std::vector<bool>> add(const std::vector<ServiceRightRecord>& rules, std::time_t now) = 0;
+  // Removes each rule (valid_to ignored); per rule true when it existed. All or nothing.
+  virtual Result<std::vector<bool>> remove(const std::vector<ServiceRightRecord>& rules) = 0;
+  // Whether `reportee` holds `access` on the service at `now` under `condition` ("" = the rule
+  // without condition).
+  virtual Result<bool> holds(Id service_id, const std::string& reportee, ServiceAccess access,
+                             const std::string& condition, std::time_t now) = 0;
+};
+
 }  // namespace gateway::persistence

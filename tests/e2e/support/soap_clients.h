@@ -13,6 +13,7 @@
 #include "soapBasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIPreFillExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREISubscriptionExternalBasicProxy.h"
 
@@ -26,6 +27,7 @@ using ArchiveCommonProxy = BasicHttpBinding_USCOREIArchiveCommonAgencyExternalBa
 using PreFillProxy = BasicHttpBinding_USCOREIPreFillExternalBasicProxy;
 using SubscriptionProxy = BasicHttpBinding_USCOREISubscriptionExternalBasicProxy;
 using IntermediaryPrefillProxy = BasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy;
+using ServiceRightsProxy = BasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
@@ -36,6 +38,7 @@ inline const char* const kArchiveCommonPath = "/ArchiveExternal/ArchiveCommonAge
 inline const char* const kPreFillPath = "/ServiceEngineExternal/PreFillBasic.svc";
 inline const char* const kSubscriptionPath = "/ServiceEngineExternal/SubscriptionBasic.svc";
 inline const char* const kIntermediaryPrefillPath = "/IntermediaryExternal/IntermediaryPrefillBasic.svc";
+inline const char* const kServiceRightsPath = "/RegisterExternal/RegisterSRRAgencyExternalBasic.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>

@@ -3,6 +3,7 @@
 // just enough behaviour (scoping, duplicate rule) for the rules under test.
 
 #include <map>
+#include <tuple>
 #include <set>
 
 #include "persistence/database.h"
@@ -184,6 +185,47 @@ class FakeSubscriptions : public SubscriptionRepository {
   Result<std::vector<SubscriptionRecord>> listForOwner(Id) override { return std::vector<SubscriptionRecord>{}; }
 };
 
+// Rules keyed by (service, reportee, access, condition) -> valid_to.
+class FakeServiceRights : public ServiceRightRepository {
+ public:
+  using Key = std::tuple<Id, std::string, int, std::string>;
+  std::map<Key, std::time_t> rules;
+  static Key keyOf(const ServiceRightRecord& r) {
+    return {r.service_id, r.reportee, static_cast<int>(r.access), r.condition};
+  }
+  Result<std::vector<ServiceRightRecord>> list(Id service_id, const std::optional<std::string>& reportee,
+                                               std::time_t now) override {
+    std::vector<ServiceRightRecord> out;
+    for (const auto& [key, valid_to] : rules) {
+      if (std::get<0>(key) != service_id || valid_to <= now) continue;
+      if (reportee && std::get<1>(key) != *reportee) continue;
+      out.push_back({service_id, std::get<1>(key), static_cast<ServiceAccess>(std::get<2>(key)), std::get<3>(key),
+                     valid_to});
+    }
+    return out;
+  }
+  Result<std::vector<bool>> add(const std::vector<ServiceRightRecord>& in, std::time_t now) override {
+    std::vector<bool> added;
+    for (const auto& r : in) {
+      auto it = rules.find(keyOf(r));
+      const bool fresh = it == rules.end() || it->second <= now;
+      if (fresh) rules[keyOf(r)] = r.valid_to;
+      added.push_back(fresh);
+    }
+    return added;
+  }
+  Result<std::vector<bool>> remove(const std::vector<ServiceRightRecord>& in) override {
+    std::vector<bool> removed;
+    for (const auto& r : in) removed.push_back(rules.erase(keyOf(r)) > 0);
+    return removed;
+  }
+  Result<bool> holds(Id service_id, const std::string& reportee, ServiceAccess access, const std::string& condition,
+                     std::time_t now) override {
+    auto it = rules.find({service_id, reportee, static_cast<int>(access), condition});
+    return it != rules.end() && it->second > now;
+  }
+};
+
 class FakeDatabase : public Database {
  public:
   FakeSystems systems_;
@@ -192,6 +234,7 @@ class FakeDatabase : public Database {
   FakeReceipts receipts_;
   FakePrefills prefills_;
   FakeSubscriptions subscriptions_;
+  FakeServiceRights service_rights_;
   Status migrate(const std::string&) override { return Status::Ok(); }
   Status ping() override { return Status::Ok(); }
   SystemRepository& systems() override { return systems_; }
@@ -201,6 +244,7 @@ class FakeDatabase : public Database {
   ProvisioningRepository& provisioning() override { throw std::logic_error("not used by core tests"); }
   PrefillRepository& prefills() override { return prefills_; }
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
+  ServiceRightRepository& serviceRights() override { return service_rights_; }
 };
 
 class FakeFileStore : public FileStore {
