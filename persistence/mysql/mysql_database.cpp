@@ -16,7 +16,8 @@ class MysqlDatabase final : public Database {
         services_(*manager_),
         submissions_(*manager_),
         receipts_(*manager_),
-        provisioning_(*manager_) {}
+        provisioning_(*manager_),
+        push_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
   Status ping() override { return manager_->ping(); }
@@ -26,6 +27,7 @@ class MysqlDatabase final : public Database {
   SubmissionRepository& submissions() override { return submissions_; }
   ReceiptRepository& receipts() override { return receipts_; }
   ProvisioningRepository& provisioning() override { return provisioning_; }
+  PushRepository& push() override { return push_; }
 
  private:
   std::unique_ptr<mysql::ConnectionManager> manager_;
@@ -34,6 +36,7 @@ class MysqlDatabase final : public Database {
   mysql::MysqlSubmissionRepository submissions_;
   mysql::MysqlReceiptRepository receipts_;
   mysql::MysqlProvisioningRepository provisioning_;
+  mysql::MysqlPushRepository push_;
 };
 
 }  // namespace

@@ -30,7 +30,7 @@ constexpr const char* kAddressPrefix = "https://localhost:8443/";  // rewritten 
 const char* const kRequired[] = {
     "IntermediaryInboundExternalBasic.wsdl", "ReceiptAgencyExternalBasic.wsdl", "ReceiptExternalBasic.wsdl",
     "DownloadQueueExternalBasic.wsdl", "ServiceOwnerArchiveExternalBasic.wsdl",
-    "ArchiveCommonAgencyExternalBasic.wsdl",
+    "ArchiveCommonAgencyExternalBasic.wsdl", "OnlineBatchReceiver.wsdl",
 };
 
 std::vector<std::filesystem::path> wsdlFiles() {

@@ -6,6 +6,7 @@
 
 #include "common/status.h"
 #include "persistence/file_store.h"
+#include "persistence/push_repository.h"
 #include "persistence/repositories.h"
 
 namespace gateway::persistence {
@@ -43,6 +44,7 @@ class Database {
   virtual SubmissionRepository& submissions() = 0;
   virtual ReceiptRepository& receipts() = 0;
   virtual ProvisioningRepository& provisioning() = 0;
+  virtual PushRepository& push() = 0;
 };
 
 // Local-disk FileStore rooted at `root` (created if missing).

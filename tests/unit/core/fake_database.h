@@ -117,6 +117,7 @@ class FakeDatabase : public Database {
   SubmissionRepository& submissions() override { return submissions_; }
   ReceiptRepository& receipts() override { return receipts_; }
   ProvisioningRepository& provisioning() override { throw std::logic_error("not used by core tests"); }
+  PushRepository& push() override { throw std::logic_error("not used by core tests"); }
 };
 
 class FakeFileStore : public FileStore {
