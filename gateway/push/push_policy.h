@@ -35,7 +35,8 @@ struct RetryPolicy {
   std::chrono::milliseconds queue_retry_interval{60'000};
 };
 
-// `attempts_before`: FAILED answers already recorded for this item.
+// `attempts_before`: answers already recorded for this pending item (all FAILED, since any other answer
+// ends it; a redrive starts again at 0).
 persistence::PushAttempt decide(const ReceiverOutcome& outcome, int attempts_before, const RetryPolicy& policy);
 
 // Reads the ReceiveOnlineBatchExternalAttachmentResult string: an OnlineBatchReceipt document

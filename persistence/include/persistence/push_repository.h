@@ -48,7 +48,7 @@ struct PushItem {
   Id submission_id = 0;
   std::int64_t sequence_number = 0;
   PushState state = PushState::kPending;
-  int attempts = 0;
+  int attempts = 0;               // answers received (OK/FAILED/...); queue-mode tries are not counted
   bool due = false;               // next_attempt_at has passed (database clock)
   std::time_t next_attempt_at = 0;
   std::string last_result;
