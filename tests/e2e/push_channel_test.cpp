@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "online_batch_receiver.h"
+#include "services/online_batch_receiver_client.h"
 #include "submissions.h"
 
 using namespace gateway::testing;
@@ -257,6 +258,71 @@ BOOST_AUTO_TEST_CASE(EverySubmissionWasDeliveredExactlyOnce) {
   const std::string rows = gw.sql("SELECT COUNT(*) FROM push_outbox");
   BOOST_TEST(std::to_string(ok.size()) == trimmed(rows));
   for (const auto& [ar, n] : ok) BOOST_TEST(n == 1, ar);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The gateway's receiver client on its own, against the same receiver: mutual TLS both ways.
+BOOST_AUTO_TEST_SUITE(ReceiverClientTls)
+
+namespace {
+
+gateway::services::ReceiverClientConfig clientConfig(const std::string& cert, const std::string& ca) {
+  const std::string dir = std::getenv("GATEWAY_TEST_PKI_DIR");
+  gateway::services::ReceiverClientConfig c;
+  c.client_certificate = dir + "/clients/" + cert + ".pem";
+  c.client_key = dir + "/clients/" + cert + ".key";
+  c.ca_bundle = dir + ca;
+  c.io_timeout_seconds = 5;
+  return c;
+}
+
+gateway::push::ReceiverOutcome deliverWith(const gateway::services::ReceiverClientConfig& config,
+                                           const std::string& reference) {
+  auto client = gateway::services::makeOnlineBatchReceiverClient(config);
+  BOOST_TEST_REQUIRE(client.ok(), client.status().message());
+  gateway::push::DeliveryRequest request;
+  request.url = receiver().url();
+  request.receivers_reference = reference;
+  request.sequence_number = 1;
+  request.batch = "<DataBatch/>";
+  return client.value()->deliver(request);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(TrustedBothWaysIsDelivered) {
+  const auto outcome = deliverWith(clientConfig("agency", "/ca/chain.pem"), "tls-ok");
+  BOOST_TEST((outcome.kind == gateway::push::OutcomeKind::kOk));
+  BOOST_TEST(callsFor("tls-ok").size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(ReceiverCertificateFromAnotherCaIsRefusedBeforeAnythingIsSent) {
+  const auto outcome = deliverWith(clientConfig("agency", "/untrusted-ca/ca.pem"), "tls-untrusted-receiver");
+  BOOST_TEST((outcome.kind == gateway::push::OutcomeKind::kUnavailable));
+  BOOST_TEST(callsFor("tls-untrusted-receiver").empty());
+}
+
+BOOST_AUTO_TEST_CASE(ReceiverRefusesAGatewayCertificateItDoesNotTrust) {
+  const auto outcome = deliverWith(clientConfig("untrusted", "/ca/chain.pem"), "tls-untrusted-gateway");
+  BOOST_TEST((outcome.kind == gateway::push::OutcomeKind::kUnavailable));
+  BOOST_TEST(callsFor("tls-untrusted-gateway").empty());
+}
+
+BOOST_AUTO_TEST_CASE(PlainHttpIsNeverUsed) {
+  auto client = gateway::services::makeOnlineBatchReceiverClient(clientConfig("agency", "/ca/chain.pem"));
+  BOOST_TEST_REQUIRE(client.ok());
+  gateway::push::DeliveryRequest request;
+  request.url = "http://127.0.0.1:1/OnlineBatchReceiver.asmx";
+  BOOST_TEST((client.value()->deliver(request).kind == gateway::push::OutcomeKind::kUnavailable));
+}
+
+BOOST_AUTO_TEST_CASE(MissingFilesAreRefusedAtStart) {
+  auto config = clientConfig("agency", "/ca/chain.pem");
+  config.client_key = "/nonexistent.key";
+  auto client = gateway::services::makeOnlineBatchReceiverClient(config);
+  BOOST_TEST(!client.ok());
+  BOOST_TEST(client.status().message().find("push.client_key") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
