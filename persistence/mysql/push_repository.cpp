@@ -157,12 +157,14 @@ Result<std::vector<Id>> MysqlPushRepository::dueChannels(const std::string& hold
   std::vector<Id> out;
   Status status = db_.run(TransactionMode::kAutocommit, "push.dueChannels", [&](Session& session) {
     out.clear();
+    // Oldest waiting head first, so that busy channels cannot starve the others.
     auto& statement = session.prepare(
-        "SELECT c.service_id FROM service_channel c WHERE c.mode = 'push' "
-        "AND (c.lease_holder IS NULL OR c.lease_until <= UTC_TIMESTAMP(6) OR c.lease_holder = ?) "
-        "AND (SELECT o.next_attempt_at FROM push_outbox o WHERE o.service_id = c.service_id AND o.state = 'pending' "
-        "     ORDER BY o.sequence_number LIMIT 1) <= UTC_TIMESTAMP(6) "
-        "ORDER BY c.service_id LIMIT ?");
+        "SELECT d.service_id FROM (SELECT c.service_id, "
+        "  (SELECT o.next_attempt_at FROM push_outbox o WHERE o.service_id = c.service_id AND o.state = 'pending' "
+        "   ORDER BY o.sequence_number LIMIT 1) AS head_due "
+        " FROM service_channel c WHERE c.mode = 'push' "
+        " AND (c.lease_holder IS NULL OR c.lease_until <= UTC_TIMESTAMP(6) OR c.lease_holder = ?)) d "
+        "WHERE d.head_due <= UTC_TIMESTAMP(6) ORDER BY d.head_due, d.service_id LIMIT ?");
     Params(statement).str(holder).i32(limit);
     std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
     while (rows->next()) out.push_back(rows->getInt64(1));

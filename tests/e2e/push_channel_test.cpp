@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -30,6 +31,9 @@ OnlineBatchReceiver* g_receiver = nullptr;
 struct PushEnvironment {
   std::unique_ptr<OnlineBatchReceiver> receiver;
   PushEnvironment() {
+    // TLS writes go through OpenSSL's socket BIO, which MSG_NOSIGNAL does not reach: a peer that
+    // hangs up (the gateway restarting, a refused handshake) must not kill the test receiver.
+    std::signal(SIGPIPE, SIG_IGN);
     const char* pki = std::getenv("GATEWAY_TEST_PKI_DIR");
     if (pki == nullptr) throw std::runtime_error("GATEWAY_TEST_PKI_DIR is not set");
     const std::string dir = pki;

@@ -82,7 +82,7 @@ class PushRepository {
   virtual Status redrive(Id item_id) = 0;
 
   // Worker: push-mode channels whose oldest pending item is due and whose lease is free (or expired,
-  // or already held by `holder`), at most `limit`.
+  // or already held by `holder`), the longest-waiting first, at most `limit`.
   virtual Result<std::vector<Id>> dueChannels(const std::string& holder, int limit) = 0;
   // Takes (or renews) the lease on a push-mode channel for `lease`; the channel with its password,
   // or nullopt when another holder has it or it is no longer in push mode.
