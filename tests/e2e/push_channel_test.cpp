@@ -152,6 +152,8 @@ BOOST_AUTO_TEST_CASE(DeliversEachSubmissionOnceInOrder) {
   expectDeliveredOnceInOrder(ars);
   const auto first = callsFor(ars[0]);
   BOOST_TEST_REQUIRE(first.size() == 1u);
+  BOOST_TEST(first[0].soap_action == "http://AltInn.no/webservices/ReceiveOnlineBatchExternalAttachment");
+  BOOST_TEST(first[0].content_type.find("text/xml") == 0u, first[0].content_type);  // SOAP 1.1
   BOOST_TEST(first[0].username == kReceiverUser);
   BOOST_TEST(first[0].password == kReceiverPassword);
   BOOST_TEST(first[0].attachments_size == 0);

@@ -39,6 +39,8 @@ class Service final : public OnlineBatchReceiverSoapService {
                                            _obr__ReceiveOnlineBatchExternalAttachmentResponse& out) override {
     OnlineBatchReceiver::Call call;
     call.sequence_number = in->sequenceNumber;
+    if (soap->action) call.soap_action = soap->action;
+    if (soap->http_content) call.content_type = soap->http_content;
     if (in->receiversReference) call.receivers_reference = *in->receiversReference;
     if (in->username) call.username = *in->username;
     if (in->passwd) call.password = *in->passwd;

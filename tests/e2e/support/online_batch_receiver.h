@@ -20,6 +20,8 @@ class OnlineBatchReceiver {
   struct Call {
     std::int64_t sequence_number = 0;
     std::string receivers_reference, username, password, batch;
+    std::string soap_action;    // the SOAPAction HTTP header as received
+    std::string content_type;   // the HTTP Content-Type as received
     int attachments_size = -1;  // -1: element absent
     Answer answer = Answer::kOk;
   };
