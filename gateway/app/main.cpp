@@ -20,9 +20,11 @@
 #include "config/gateway_config.h"
 #include "core/services.h"
 #include "persistence/database.h"
+#include "push/delivery_worker.h"
 #include "server/server.h"
 #include "server/signals.h"
 #include "services/endpoint.h"
+#include "services/online_batch_receiver_client.h"
 
 #ifndef GATEWAY_VERSION
 #define GATEWAY_VERSION "0.1.0"
@@ -44,6 +46,41 @@ int usage() {
 int startupFailed(const std::string& stage, const Status& status) {
   log::error("startup.failed", {{"stage", stage}, {"error", status.message()}});
   return kExitStartup;
+}
+
+// The push channel's delivery worker, or nullptr when this process does not deliver (push.enabled
+// = 0, push.threads = 0, or no client certificate configured: receivers require one).
+Result<std::unique_ptr<push::DeliveryWorker>> startPushWorker(const config::GatewayConfig& c,
+                                                               persistence::Database& db) {
+  const config::PushConfig& p = c.push;
+  if (!p.enabled || p.threads <= 0) return std::unique_ptr<push::DeliveryWorker>();
+  if (p.client_certificate.empty() || p.client_key.empty() || p.ca_bundle.empty()) {
+    log::info("push.worker.disabled", {{"reason", "push.client_certificate, push.client_key or push.ca_bundle not set"}});
+    return std::unique_ptr<push::DeliveryWorker>();
+  }
+  services::ReceiverClientConfig client;
+  client.client_certificate = p.client_certificate;
+  client.client_key = p.client_key;
+  client.ca_bundle = p.ca_bundle;
+  client.connect_timeout_seconds = p.connect_timeout_seconds;
+  client.io_timeout_seconds = p.io_timeout_seconds;
+  if (auto probe = services::makeOnlineBatchReceiverClient(client); !probe.ok()) return probe.status();
+  push::WorkerOptions options;
+  options.threads = p.threads;
+  options.poll_interval = std::chrono::milliseconds(p.poll_interval_ms);
+  options.lease = std::chrono::milliseconds(p.lease_ms);
+  options.retry.max_attempts = p.max_attempts;
+  options.retry.backoff_initial = std::chrono::milliseconds(p.backoff_initial_ms);
+  options.retry.backoff_max = std::chrono::milliseconds(p.backoff_max_ms);
+  options.retry.queue_retry_interval = std::chrono::milliseconds(p.queue_retry_interval_ms);
+  options.holder = push::processLeaseHolder();
+  auto factory = [client]() -> std::unique_ptr<push::ReceiverClient> {
+    auto made = services::makeOnlineBatchReceiverClient(client);  // checked above
+    return made.ok() ? std::move(made).value() : nullptr;
+  };
+  auto worker = std::make_unique<push::DeliveryWorker>(db.push(), db.submissions(), factory, options);
+  worker->start();
+  return worker;
 }
 
 int run(const std::string& config_path) {
@@ -80,8 +117,15 @@ int run(const std::string& config_path) {
   if (!server.ok()) return startupFailed("server", server.status());
   if (Status s = server.value()->start(); !s.ok()) return startupFailed("server", s);
 
+  auto worker = startPushWorker(c, db);
+  if (!worker.ok()) {
+    server.value()->stop();
+    return startupFailed("push", worker.status());
+  }
+
   const int signal = server::waitForShutdownSignal();
   log::info("shutdown.requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  if (worker.value()) worker.value()->stop();  // lets the delivery in progress finish and record
   server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it
   return kExitOk;
 }

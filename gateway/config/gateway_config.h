@@ -49,10 +49,28 @@ struct LimitsConfig {
   int max_rights_rules = 1000;              // AddRightsBasic / DeleteRightsBasic: rules per request
 };
 
+// The push channel's delivery worker (gateway/push). Times in milliseconds.
+struct PushConfig {
+  bool enabled = true;              // run the worker in this process (push.threads = 0 also disables it)
+  int threads = 1;
+  int poll_interval_ms = 1000;      // idle threads look for due channels this often
+  int max_attempts = 5;             // FAILED answers before an item is dead
+  int backoff_initial_ms = 10000;   // first retry after FAILED; doubles per FAILED, capped
+  int backoff_max_ms = 3600000;
+  int queue_retry_interval_ms = 60000;  // queue mode (fault / network error): retry of the oldest item
+  int lease_ms = 120000;            // channel lease; must exceed connect + send + receive timeouts
+  int connect_timeout_seconds = 10;
+  int io_timeout_seconds = 30;
+  std::string client_certificate;   // the gateway's own client certificate (PEM chain) for receivers
+  std::string client_key;           // its private key
+  std::string ca_bundle;            // trust anchors for receivers' server certificates
+};
+
 struct GatewayConfig {
   ServerConfig server;
   TlsConfig tls;
   LimitsConfig limits;
+  PushConfig push;
   persistence::DatabaseConfig database;
   std::string storage_root = ".local/files";
   std::string wsdl_dir;             // folder of the WSDLs served at ?wsdl

@@ -19,7 +19,8 @@ class MysqlDatabase final : public Database {
         provisioning_(*manager_),
         prefills_(*manager_),
         subscriptions_(*manager_),
-        service_rights_(*manager_) {}
+        service_rights_(*manager_),
+        push_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
   Status ping() override { return manager_->ping(); }
@@ -32,6 +33,7 @@ class MysqlDatabase final : public Database {
   PrefillRepository& prefills() override { return prefills_; }
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
   ServiceRightRepository& serviceRights() override { return service_rights_; }
+  PushRepository& push() override { return push_; }
 
  private:
   std::unique_ptr<mysql::ConnectionManager> manager_;
@@ -43,6 +45,7 @@ class MysqlDatabase final : public Database {
   mysql::MysqlPrefillRepository prefills_;
   mysql::MysqlSubscriptionRepository subscriptions_;
   mysql::MysqlServiceRightRepository service_rights_;
+  mysql::MysqlPushRepository push_;
 };
 
 }  // namespace

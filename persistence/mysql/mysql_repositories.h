@@ -104,6 +104,24 @@ class MysqlPrefillRepository final : public PrefillRepository {
   ConnectionManager& db_;
 };
 
+class MysqlPushRepository final : public PushRepository {
+ public:
+  explicit MysqlPushRepository(ConnectionManager& db) : db_(db) {}
+  Status setChannel(const std::string& service_code, int service_edition, const DeliveryChannel& channel) override;
+  Result<std::vector<DeliveryChannel>> listChannels() override;
+  Result<std::vector<PushItem>> listItems(bool dead_only, int limit) override;
+  Status redrive(Id item_id) override;
+  Result<std::vector<Id>> dueChannels(const std::string& holder, int limit) override;
+  Result<std::optional<DeliveryChannel>> claimChannel(Id service_id, const std::string& holder,
+                                                      std::chrono::milliseconds lease) override;
+  Status releaseChannel(Id service_id, const std::string& holder) override;
+  Result<std::optional<PushItem>> headItem(Id service_id) override;
+  Status recordAttempt(const std::string& holder, const PushItem& item, const PushAttempt& attempt) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
 class MysqlServiceRightRepository final : public ServiceRightRepository {
  public:
   explicit MysqlServiceRightRepository(ConnectionManager& db) : db_(db) {}

@@ -4,7 +4,9 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -73,6 +75,47 @@ struct ReferenceRow {
   const char* type;
   const std::string* value;  // nullptr: the archive reference
 };
+
+// Push channel (migration 006): one push_outbox row per submission whose service is in push mode,
+// numbered from the channel's next_sequence. The channel rows are locked (in service_id order, so two
+// batches cannot deadlock on them) until this transaction commits, which makes each channel's
+// sequence numbers contiguous and in commit order. A batch with no push-mode service costs one
+// primary-key read.
+void insertPushOutboxRows(Session& session, const std::vector<const NewSubmission*>& batch,
+                          const std::vector<SubmissionCreated>& created) {
+  std::vector<Id> services;
+  for (const NewSubmission* s : batch) services.push_back(s->service_id);
+  std::sort(services.begin(), services.end());
+  services.erase(std::unique(services.begin(), services.end()), services.end());
+  const std::size_t padded = bucketSize(services.size());
+  auto& lock = session.prepare("SELECT service_id, next_sequence FROM service_channel WHERE mode = 'push' AND service_id IN (" +
+                               placeholderRows("?", padded) + ") ORDER BY service_id FOR UPDATE");
+  Params params(lock);
+  for (std::size_t i = 0; i < padded; ++i) params.id(services[std::min(i, services.size() - 1)]);
+  std::map<Id, std::int64_t> next_sequence;  // push channels in this batch
+  std::unique_ptr<sql::ResultSet> rows(lock.executeQuery());
+  while (rows->next()) next_sequence[rows->getInt64(1)] = rows->getInt64(2);
+  if (next_sequence.empty()) return;
+
+  std::vector<std::pair<std::size_t, std::int64_t>> outbox;  // (submission index, sequence number)
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto it = next_sequence.find(batch[i]->service_id);
+    if (it != next_sequence.end()) outbox.emplace_back(i, it->second++);
+  }
+  for (const auto& [service_id, next] : next_sequence) {
+    auto& advance = session.prepare("UPDATE service_channel SET next_sequence = ? WHERE service_id = ?");
+    Params(advance).i64(next).id(service_id);
+    advance.executeUpdate();
+  }
+  insertRows(session,
+             {"INSERT INTO push_outbox (owner_id, service_id, submission_id, sequence_number) VALUES ", "(?,?,?,?)", "",
+              [&](Params& p, std::size_t row) {
+                const std::size_t i = outbox[row].first;
+                p.id(batch[i]->owner_id).id(batch[i]->service_id).id(created[i].submission_id).i64(outbox[row].second);
+              },
+              nullptr, nullptr},
+             outbox.size());
+}
 
 }  // namespace
 
@@ -206,6 +249,8 @@ std::vector<SubmissionCreated> insertSubmissionBatch(Session& session, const std
               },
               nullptr, nullptr},
              attachments.size());
+
+  insertPushOutboxRows(session, batch, created);
 
   for (std::size_t i = 0; i < n; ++i) {
     const NewSubmission& s = *batch[i];

@@ -3,7 +3,8 @@
 // into power-of-two statement sizes), instead of a round trip per row: the submission, its FormTask
 // receipt (status OK) with references ArchiveReference (+ EndUserSystemReference and
 // ExternalShipmentReference when not empty), the end-user reference that enforces the duplicate rule,
-// a download-queue item, a NotSent shipment-status entry, the forms and the attachment rows.
+// a download-queue item, a NotSent shipment-status entry, the forms and the attachment rows, and a
+// push_outbox row for each submission whose service delivers through the push channel.
 // Internal to persistence_mysql.
 //
 // Preconditions: each submission's owner_id is its service's owner (enforced by a foreign key:

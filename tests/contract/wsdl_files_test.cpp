@@ -31,7 +31,7 @@ const char* const kRequired[] = {
     "IntermediaryInboundExternalBasic.wsdl", "ReceiptAgencyExternalBasic.wsdl", "ReceiptExternalBasic.wsdl",
     "DownloadQueueExternalBasic.wsdl", "ServiceOwnerArchiveExternalBasic.wsdl",
     "ArchiveCommonAgencyExternalBasic.wsdl", "PreFillBasic.wsdl", "SubscriptionBasic.wsdl",
-    "IntermediaryPrefillExternalBasic.wsdl", "RegisterSRRAgencyExternalBasic.wsdl",
+    "IntermediaryPrefillExternalBasic.wsdl", "RegisterSRRAgencyExternalBasic.wsdl", "OnlineBatchReceiver.wsdl",
 };
 
 std::vector<std::filesystem::path> wsdlFiles() {

@@ -414,6 +414,87 @@ int cmdCertShow(Context& ctx) {
   return kExitOk;
 }
 
+// Push channel (docs/operations.md). The receiver password is a credential the owner gave us to
+// present to its receiver: stored as given (it must be sent), never printed.
+int cmdServiceChannel(Context& ctx) {
+  const std::string code = *ctx.args.value("--code");
+  int edition = 0;
+  if (auto e = checkCode("--code", code)) return usageError(*e);
+  if (!parsePositiveInt(*ctx.args.value("--edition"), edition)) {
+    return usageError("--edition must be a whole number greater than 0");
+  }
+  const bool push = ctx.args.has("--push");
+  if (push == ctx.args.has("--queue")) return usageError("give exactly one of --push URL or --queue");
+  persistence::DeliveryChannel channel;
+  if (push) {
+    channel.mode = persistence::DeliveryMode::kPush;
+    channel.receiver_url = *ctx.args.value("--push");
+    if (!matches(channel.receiver_url, "https://[^\\s]{1,1000}")) return usageError("--push must be an https:// URL");
+    channel.receiver_username = ctx.args.value("--user").value_or("");
+    if (channel.receiver_username.size() > 255) return usageError("--user is longer than 255 bytes");
+    channel.remove_from_queue = ctx.args.has("--remove-from-queue");
+    if (ctx.args.has("--password-stdin") || ctx.args.has("--password-env")) {
+      std::string error;
+      auto password = readPassword(ctx.args, channel.receiver_username, error);
+      if (!password) return usageError(error);
+      channel.receiver_password = *password;
+    }
+  } else if (ctx.args.has("--user") || ctx.args.has("--password-stdin") || ctx.args.has("--password-env") ||
+             ctx.args.has("--remove-from-queue")) {
+    return usageError("--user, --password-stdin, --password-env and --remove-from-queue are only for --push");
+  }
+  Status s = ctx.db->push().setChannel(code, edition, channel);
+  if (!s.ok()) return failed(s, "service channel");
+  std::cout << "service " << code << " edition " << edition << " delivers by "
+            << (push ? "push to " + channel.receiver_url : std::string("download queue only")) << "\n";
+  return kExitOk;
+}
+
+int cmdPushChannels(Context& ctx) {
+  auto channels = ctx.db->push().listChannels();
+  if (!channels.ok()) return failed(channels.status(), "push channels");
+  std::cout << "owner\tcode\tedition\tmode\tqueue_mode\tremove_from_queue\tuser\turl\n";
+  for (const auto& c : channels.value()) {
+    std::cout << c.owner_code << '\t' << c.service_code << '\t' << c.service_edition << '\t'
+              << (c.mode == persistence::DeliveryMode::kPush ? "push" : "queue") << '\t' << (c.queue_mode ? "yes" : "no")
+              << '\t' << (c.remove_from_queue ? "yes" : "no") << '\t'
+              << (c.receiver_username.empty() ? "-" : c.receiver_username) << '\t'
+              << (c.receiver_url.empty() ? "-" : c.receiver_url) << '\n';
+  }
+  return kExitOk;
+}
+
+int cmdPushList(Context& ctx) {
+  int limit = 1000;
+  if (auto text = ctx.args.value("--limit"); text && !parsePositiveInt(*text, limit)) {
+    return usageError("--limit must be a whole number greater than 0");
+  }
+  auto items = ctx.db->push().listItems(ctx.args.has("--dead"), limit);
+  if (!items.ok()) return failed(items.status(), "push list");
+  std::cout << "id\towner\tcode\tedition\tarchive_reference\tsequence\tstate\tattempts\tlast_result\n";
+  for (const auto& i : items.value()) {
+    std::string result = i.last_result;
+    for (char& ch : result) {
+      if (ch == '\t' || ch == '\n' || ch == '\r') ch = ' ';
+    }
+    std::cout << i.id << '\t' << i.owner_code << '\t' << i.service_code << '\t' << i.service_edition << "\tAR"
+              << i.submission_id << '\t' << i.sequence_number << '\t' << persistence::pushStateName(i.state) << '\t'
+              << i.attempts << '\t' << (result.empty() ? "-" : result) << '\n';
+  }
+  return kExitOk;
+}
+
+int cmdPushRedrive(Context& ctx) {
+  long id = 0;
+  const std::string& text = ctx.positional.at(0);
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || ptr != text.data() + text.size() || id < 1) return usageError("ID must be a push item id");
+  Status s = ctx.db->push().redrive(id);
+  if (!s.ok()) return failed(s, "push redrive");
+  std::cout << "push item " << id << " is pending again\n";
+  return kExitOk;
+}
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {{"migrate"}, {}, {"--dir"}, {}, {}, {}, true, "migrate [--dir DIR]",
@@ -440,6 +521,20 @@ const std::vector<Command>& commands() {
        "[--if-missing]",
        "Register a service edition and the data formats it accepts.", cmdServiceAdd},
       {{"service", "list"}, {}, {}, {}, {}, {}, true, "service list", "List services.", cmdServiceList},
+      {{"service", "channel"}, {"--code", "--edition"}, {"--push", "--user", "--password-env"}, {},
+       {"--queue", "--password-stdin", "--remove-from-queue"}, {}, true,
+       "service channel --code C --edition N (--queue | --push URL [--user U] [--password-stdin | --password-env VAR] "
+       "[--remove-from-queue])",
+       "Choose how completed submissions reach the service owner: the download queue only (default), or also pushed "
+       "to its OnlineBatchReceiver at URL, presenting U and the password (one line on standard input, or VAR); "
+       "--remove-from-queue purges a delivered submission from the download queue.",
+       cmdServiceChannel},
+      {{"push", "channels"}, {}, {}, {}, {}, {}, true, "push channels", "List delivery channels (never passwords).",
+       cmdPushChannels},
+      {{"push", "list"}, {}, {"--limit"}, {}, {"--dead"}, {}, true, "push list [--dead] [--limit N]",
+       "List push outbox items, oldest first (--dead: only the dead ones).", cmdPushList},
+      {{"push", "redrive"}, {}, {}, {}, {}, {"ID"}, true, "push redrive ID",
+       "Make a dead push item pending again; it is delivered before the later items of its channel.", cmdPushRedrive},
       {{"reportee", "grant"}, {"--system", "--reportee"}, {}, {}, {"--if-missing"}, {}, true,
        "reportee grant --system U --reportee NUMBER [--if-missing]",
        "Let an end-user system act for a reportee (organisation or national identity number).", cmdReporteeGrant},

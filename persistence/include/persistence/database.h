@@ -6,6 +6,7 @@
 
 #include "common/status.h"
 #include "persistence/file_store.h"
+#include "persistence/push_repository.h"
 #include "persistence/repositories.h"
 
 namespace gateway::persistence {
@@ -46,6 +47,7 @@ class Database {
   virtual PrefillRepository& prefills() = 0;
   virtual SubscriptionRepository& subscriptions() = 0;
   virtual ServiceRightRepository& serviceRights() = 0;
+  virtual PushRepository& push() = 0;
 };
 
 // Local-disk FileStore rooted at `root` (created if missing).

@@ -49,6 +49,11 @@ std::string readFile(const std::string& path) {
   return ss.str();
 }
 
+std::string& extraConfig() {
+  static std::string lines;
+  return lines;
+}
+
 const char* const kPasswords[] = {"agency", "agency2", "enduser", "enduser2"};
 
 // enduser2 is a second system of the same vendor: it presents the vendor's certificate.
@@ -105,7 +110,8 @@ GatewayUnderTest::GatewayUnderTest() {
                               << "storage.root = " << work_dir_ << "/files\n"
                               << "wsdl.dir = " << source_dir_ << "/wsdl\n"
                               << "migrations.dir = " << source_dir_ << "/persistence/migrations\n"
-                              << "auth.credential_cache_seconds = 60\n";
+                              << "auth.credential_cache_seconds = 60\n"
+                              << extraConfig();
 
   auto must = [this](const std::string& args) {
     int rc = gatewayctl(args);
@@ -129,12 +135,17 @@ GatewayUnderTest::GatewayUnderTest() {
   must("reportee grant --system regnskap --reportee 01019010046");
   must("reportee grant --system regnskap2 --reportee 910000306");
 
+  start();
+}
+
+void GatewayUnderTest::start() {
   const std::string ready = work_dir_ + "/port";
+  fs::remove(ready);
   pid_ = fork();
   if (pid_ == 0) {
     prctl(PR_SET_PDEATHSIG, SIGTERM);  // a test binary killed by a timeout takes its gateway with it
     std::string log = work_dir_ + "/gatewayd.log";
-    freopen(log.c_str(), "w", stderr);
+    freopen(log.c_str(), "a", stderr);
     std::string binary = build_dir_ + "/gateway/gatewayd";
     execl(binary.c_str(), binary.c_str(), "--config", config_file_.c_str(), static_cast<char*>(nullptr));
     _exit(127);
@@ -150,18 +161,26 @@ GatewayUnderTest::GatewayUnderTest() {
   base_url_ = "https://127.0.0.1:" + std::to_string(port_);
 }
 
-GatewayUnderTest::~GatewayUnderTest() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 200 && waitpid(pid_, &status, WNOHANG) == 0; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (waitpid(pid_, &status, WNOHANG) == 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-    }
+int GatewayUnderTest::stop() {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 200 && waitpid(pid_, &status, WNOHANG) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  int result = -1;
+  if (waitpid(pid_, &status, WNOHANG) == 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+  } else if (WIFEXITED(status)) {
+    result = WEXITSTATUS(status);
+  }
+  pid_ = -1;
+  return result;
+}
+
+GatewayUnderTest::~GatewayUnderTest() {
+  stop();
   try {
     sql("DROP DATABASE IF EXISTS `" + database_ + "`");
   } catch (...) {
@@ -199,6 +218,12 @@ int GatewayUnderTest::gatewayctl(const std::string& arguments) const {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+std::string GatewayUnderTest::gatewayctlOutput(const std::string& arguments, int* exit_code) const {
+  int rc = gatewayctl(arguments);
+  if (exit_code) *exit_code = rc;
+  return readFile(work_dir_ + "/gatewayctl.log");
+}
+
 std::string GatewayUnderTest::sql(const std::string& statement) const {
   int status = 0;
   std::string out = runAndCapture("MYSQL_PWD=" + shellQuote(db_password_) + " mariadb -N -B --socket=" +
@@ -220,6 +245,8 @@ int GatewayUnderTest::configureClient(struct soap* soap, const std::string& iden
                                  keyfile.empty() ? nullptr : keyfile.c_str(), nullptr, ca_bundle_.c_str(), nullptr,
                                  nullptr);
 }
+
+void setExtraGatewayConfig(const std::string& lines) { extraConfig() = lines; }
 
 GatewayUnderTest& gatewayUnderTest() {
   static GatewayUnderTest instance;

@@ -37,6 +37,13 @@ class GatewayUnderTest {
 
   // Runs gatewayctl against this instance's database; returns its exit code.
   int gatewayctl(const std::string& arguments) const;
+  // The same, returning what it printed (stdout and stderr); the exit code in *exit_code.
+  std::string gatewayctlOutput(const std::string& arguments, int* exit_code) const;
+
+  // Stops gatewayd with SIGTERM and waits for it; returns its exit status (-1 when it had to be
+  // killed). start() runs it again on the same database (a new port: baseUrl() changes).
+  int stop();
+  void start();
   // Runs a SQL statement with the mariadb client against this instance's database; returns stdout.
   std::string sql(const std::string& statement) const;
 
@@ -55,5 +62,7 @@ class GatewayUnderTest {
 
 // One instance shared by all test cases of a binary (Boost global fixture).
 GatewayUnderTest& gatewayUnderTest();
+// Lines appended to the gateway's config file; call before the first gatewayUnderTest().
+void setExtraGatewayConfig(const std::string& lines);
 
 }  // namespace gateway::testing

@@ -255,6 +255,40 @@ BOOST_AUTO_TEST_CASE(ServicesAndReportees) {
   BOOST_TEST(gatewayctl("reportee list --system " + user).output == "01019010046\n");
 }
 
+BOOST_AUTO_TEST_CASE(ServiceChannelPushListAndRedrive) {
+  Owner o = addOwner();
+  const std::string code = "PC" + uniqueSuffix();
+  EXPECT_EXIT(gatewayctl("service add --owner " + o.code + " --code " + code + " --edition 1 --name n --format 1:1"), 0);
+  const std::string channel = "service channel --code " + code + " --edition 1 ";
+  EXPECT_EXIT(gatewayctl(channel), 2);                                           // neither --push nor --queue
+  EXPECT_EXIT(gatewayctl(channel + "--queue --push https://r.example/"), 2);     // both
+  EXPECT_EXIT(gatewayctl(channel + "--push http://r.example/"), 2);              // not https
+  EXPECT_EXIT(gatewayctl(channel + "--queue --user u"), 2);                      // credentials only with push
+  EXPECT_EXIT(gatewayctl("service channel --code NOPE" + uniqueSuffix() + " --edition 1 --queue"), 1);
+  EXPECT_EXIT(gatewayctl(channel + "--push https://r.example/obr.asmx --user altinn --password-stdin --remove-from-queue",
+                         "receiver-secret\n"),
+              0);
+  auto& db = TestDatabase::instance();
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM service_channel c JOIN service s ON s.id = c.service_id WHERE s.code = ? "
+                       "AND c.mode = 'push' AND c.receiver_password = 'receiver-secret' AND c.remove_from_queue = 1",
+                       {code}) == 1);
+  Run channels = gatewayctl("push channels");
+  EXPECT_EXIT(channels, 0);
+  BOOST_TEST(channels.output.find(o.code + "\t" + code + "\t1\tpush\tno\tyes\taltinn\thttps://r.example/obr.asmx") !=
+                 std::string::npos,
+             channels.output);
+  BOOST_TEST(channels.output.find("receiver-secret") == std::string::npos);
+
+  EXPECT_EXIT(gatewayctl("push list --dead"), 0);
+  EXPECT_EXIT(gatewayctl("push list --limit 0"), 2);
+  EXPECT_EXIT(gatewayctl("push redrive abc"), 2);
+  EXPECT_EXIT(gatewayctl("push redrive 999999999"), 1);  // no such dead item
+  EXPECT_EXIT(gatewayctl(channel + "--queue"), 0);
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM service_channel c JOIN service s ON s.id = c.service_id WHERE s.code = ? "
+                       "AND c.mode = 'queue' AND c.receiver_password = ''",
+                       {code}) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(CertShowPrintsWhatTheGatewayReads) {
   std::string fingerprint;
   std::string path = writeCertificate("serial", "serialNumber", "910000004", fingerprint);

@@ -103,6 +103,29 @@ BOOST_AUTO_TEST_CASE(EnvironmentWinsOverFileWhichWinsOverDefaults) {
   BOOST_TEST(c->server.public_base_url == "https://127.0.0.1:7443");
 }
 
+BOOST_AUTO_TEST_CASE(ReadsPushChannelKeys) {
+  ConfigFile file(
+      "push.enabled = 0\npush.threads = 3\npush.poll_interval_ms = 50\npush.max_attempts = 7\n"
+      "push.backoff_initial_ms = 11\npush.backoff_max_ms = 99\npush.queue_retry_interval_ms = 123\n"
+      "push.lease_ms = 4567\npush.client_certificate = /c.pem\npush.client_key = /k.pem\npush.ca_bundle = /ca.pem\n");
+  auto r = loadConfig(file.path, Env{{"GATEWAY_PUSH_IO_TIMEOUT_SECONDS", "9"}});
+  BOOST_TEST_REQUIRE(r.ok(), r.status().message());
+  const auto& p = r.value().push;
+  BOOST_TEST(!p.enabled);
+  BOOST_TEST(p.threads == 3);
+  BOOST_TEST(p.poll_interval_ms == 50);
+  BOOST_TEST(p.max_attempts == 7);
+  BOOST_TEST(p.backoff_initial_ms == 11);
+  BOOST_TEST(p.backoff_max_ms == 99);
+  BOOST_TEST(p.queue_retry_interval_ms == 123);
+  BOOST_TEST(p.lease_ms == 4567);
+  BOOST_TEST(p.io_timeout_seconds == 9);
+  BOOST_TEST(p.client_certificate == "/c.pem");
+  BOOST_TEST(p.client_key == "/k.pem");
+  BOOST_TEST(p.ca_bundle == "/ca.pem");
+  requireInvalid(loadConfig("", Env{{"GATEWAY_PUSH_ENABLED", "2"}}), "GATEWAY_PUSH_ENABLED");
+}
+
 BOOST_AUTO_TEST_CASE(ExplicitPublicBaseUrlIsKept) {
   auto c = loadConfig("", Env{{"GATEWAY_PUBLIC_BASE_URL", "https://gw.example"}});
   BOOST_REQUIRE(c.ok());

@@ -245,6 +245,7 @@ class FakeDatabase : public Database {
   PrefillRepository& prefills() override { return prefills_; }
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
   ServiceRightRepository& serviceRights() override { return service_rights_; }
+  PushRepository& push() override { throw std::logic_error("not used by core tests"); }
 };
 
 class FakeFileStore : public FileStore {

@@ -1,0 +1,118 @@
+#include "delivery_worker.h"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <random>
+
+#include "common/log.h"
+#include "push/data_batch.h"
+
+namespace gateway::push {
+
+using persistence::PushState;
+
+DeliveryWorker::DeliveryWorker(persistence::PushRepository& push, persistence::SubmissionRepository& submissions,
+                               ReceiverClientFactory clients, WorkerOptions options)
+    : push_(push), submissions_(submissions), clients_(std::move(clients)), options_(std::move(options)) {}
+
+DeliveryWorker::~DeliveryWorker() { stop(); }
+
+void DeliveryWorker::start() {
+  for (int i = 0; i < std::max(1, options_.threads); ++i) threads_.emplace_back([this, i] { loop(i); });
+  log::info("push.worker.started", {{"threads", std::to_string(threads_.size())}});
+}
+
+void DeliveryWorker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_.exchange(true)) return;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) t.join();
+  if (!threads_.empty()) log::info("push.worker.stopped");
+  threads_.clear();
+}
+
+void DeliveryWorker::loop(int index) {
+  const std::string holder = options_.holder + "/" + std::to_string(index);
+  std::unique_ptr<ReceiverClient> client = clients_();
+  if (!client) {
+    log::error("push.worker.no_client", {{"thread", std::to_string(index)}});
+    return;
+  }
+  while (!stopping_) {
+    const int attempts = runOnce(*client, holder);
+    if (attempts > 0) continue;  // there may be more: look again at once
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_.load(); });
+  }
+}
+
+int DeliveryWorker::runOnce(ReceiverClient& client, const std::string& holder) {
+  auto due = push_.dueChannels(holder, 16);
+  if (!due.ok()) {
+    log::warn("push.poll_failed", {{"error", due.status().message()}});
+    return 0;
+  }
+  int attempts = 0;
+  for (persistence::Id service_id : due.value()) {
+    if (stopping_) break;
+    attempts += deliverChannel(service_id, client, holder);
+  }
+  return attempts;
+}
+
+int DeliveryWorker::deliverChannel(persistence::Id service_id, ReceiverClient& client, const std::string& holder) {
+  int attempts = 0;
+  for (int n = 0; n < options_.max_items_per_claim && !stopping_; ++n) {
+    // Claimed (or renewed) before every item, so the lease always covers the delivery in progress.
+    auto channel = push_.claimChannel(service_id, holder, options_.lease);
+    if (!channel.ok() || !channel.value()) break;
+    auto head = push_.headItem(service_id);
+    if (!head.ok() || !head.value() || !head.value()->due) break;
+    const persistence::PushItem& item = *head.value();
+
+    persistence::PushAttempt attempt;
+    auto submission = submissions_.getById(item.owner_id, item.submission_id);
+    if (submission.status().code() == StatusCode::kNotFound) {
+      attempt.state = PushState::kDead;
+      attempt.result_text = "the archived submission is gone";
+    } else if (!submission.ok()) {
+      log::warn("push.load_failed", {{"item", std::to_string(item.id)}, {"error", submission.status().message()}});
+      break;
+    } else {
+      DeliveryRequest request;
+      request.url = channel.value()->receiver_url;
+      request.username = channel.value()->receiver_username;
+      request.password = channel.value()->receiver_password;
+      request.receivers_reference = submission.value().archive_reference;
+      request.sequence_number = item.sequence_number;
+      request.batch = buildDataBatch(submission.value(), item.sequence_number, std::time(nullptr));
+      const ReceiverOutcome outcome = client.deliver(request);
+      ++attempts;
+      attempt = decide(outcome, item.attempts, options_.retry);
+    }
+    Status recorded = push_.recordAttempt(holder, item, attempt);
+    log::info("push.attempt", {{"item", std::to_string(item.id)},
+                               {"service_id", std::to_string(service_id)},
+                               {"sequence", std::to_string(item.sequence_number)},
+                               {"state", persistence::pushStateName(attempt.state)},
+                               {"queue_mode", attempt.channel_queue_mode ? "true" : "false"},
+                               {"recorded", recorded.ok() ? "true" : recorded.message()}});
+    if (!recorded.ok() || attempt.state == PushState::kPending) break;  // the channel waits
+  }
+  if (Status s = push_.releaseChannel(service_id, holder); !s.ok()) {
+    log::warn("push.release_failed", {{"service_id", std::to_string(service_id)}, {"error", s.message()}});
+  }
+  return attempts;
+}
+
+std::string processLeaseHolder() {
+  char host[128] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  std::random_device rd;
+  return std::string(host).substr(0, 48) + ":" + std::to_string(getpid()) + ":" + std::to_string(rd() % 1000000);
+}
+
+}  // namespace gateway::push

@@ -1,0 +1,73 @@
+#pragma once
+// The push channel's background delivery: threads that find channels with a due item, lease one,
+// and deliver its pending items in sequence order (oldest first) until the channel has to wait
+// (a retry later, queue mode) or is empty, then release it. Several gateway processes may run
+// workers against one database: the channel lease (PushRepository) keeps each channel with one
+// deliverer at a time, so items are delivered in order and never twice concurrently.
+//
+// Delivery is at least once: if the process dies after the receiver answered OK but before the
+// outcome was committed, the item is sent again (same sequence number and receiversReference, so a
+// receiver can recognise it). Otherwise each item is sent until it is delivered or dead, in order.
+//
+// Lifetime: the repositories and the client factory must outlive the worker. start() once; stop()
+// (also from the destructor) wakes the threads, waits for the delivery in progress to finish (at most
+// the client's timeout) and releases the leases held.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "persistence/push_repository.h"
+#include "persistence/repositories.h"
+#include "push/push_policy.h"
+#include "push/receiver_client.h"
+
+namespace gateway::push {
+
+struct WorkerOptions {
+  int threads = 1;
+  std::chrono::milliseconds poll_interval{1000};  // how often idle threads look for due channels
+  std::chrono::milliseconds lease{60'000};         // > the client's timeout; renewed before each item
+  int max_items_per_claim = 100;                   // then the channel is released for fairness
+  RetryPolicy retry;
+  std::string holder;                              // this process's lease name (unique per process)
+};
+
+class DeliveryWorker {
+ public:
+  DeliveryWorker(persistence::PushRepository& push, persistence::SubmissionRepository& submissions,
+                 ReceiverClientFactory clients, WorkerOptions options);
+  ~DeliveryWorker();
+  DeliveryWorker(const DeliveryWorker&) = delete;
+  DeliveryWorker& operator=(const DeliveryWorker&) = delete;
+
+  void start();
+  void stop();
+
+  // One pass as lease holder `holder`: every due channel it can lease is delivered as far as it can
+  // go. Returns the number of delivery attempts made. Used by the threads (holder = options.holder +
+  // "/<thread>"), and directly by tests.
+  int runOnce(ReceiverClient& client, const std::string& holder);
+
+ private:
+  int deliverChannel(persistence::Id service_id, ReceiverClient& client, const std::string& holder);
+  void loop(int index);
+
+  persistence::PushRepository& push_;
+  persistence::SubmissionRepository& submissions_;
+  ReceiverClientFactory clients_;
+  WorkerOptions options_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<std::thread> threads_;
+};
+
+// A lease name unique to this process: host name, pid and a random suffix.
+std::string processLeaseHolder();
+
+}  // namespace gateway::push
