@@ -2,9 +2,11 @@
 // sets and the shipment-status log.
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 
+#include "common/log.h"
 #include "mysql_repositories.h"
 #include "sql_util.h"
 #include "submission_batch.h"
@@ -41,6 +43,7 @@ Result<SubmissionCreated> MysqlSubmissionRepository::create(const NewSubmission&
 std::vector<Result<SubmissionCreated>> MysqlSubmissionRepository::writeBatch(
     const std::vector<const NewSubmission*>& batch) {
   std::vector<SubmissionCreated> created;
+  const auto started = std::chrono::steady_clock::now();
   Status status = db_.runInTransaction("submission.create", [&](Session& session) {
     created = insertSubmissionBatch(session, batch);
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -53,6 +56,9 @@ std::vector<Result<SubmissionCreated>> MysqlSubmissionRepository::writeBatch(
   });
   std::vector<Result<SubmissionCreated>> results;
   results.reserve(batch.size());
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  log::debug("submission.batch", {{"size", std::to_string(batch.size())}, {"us", std::to_string(us.count())},
+                                  {"ok", status.ok() ? "true" : "false"}});
   if (status.ok()) {
     for (SubmissionCreated& c : created) results.emplace_back(std::move(c));
     return results;

@@ -24,7 +24,7 @@ struct DatabaseConfig {
   // at most about this many bytes of form data and texts per transaction.
   int group_commit_max_submissions = 64;
   long group_commit_max_bytes = 8L << 20;
-  int group_commit_writers = 2;  // batches written at the same time
+  int group_commit_writers = 4;  // batches written at the same time (measured best on 2 cores)
 };
 
 // Owns the driver and hands out repositories bound to it. Each calling thread gets its own
