@@ -1,6 +1,7 @@
 #include "core/services.h"
 
 #include "core/archive_service.h"
+#include "core/notification_service.h"
 #include "core/prefill_service.h"
 #include "core/receipt_service.h"
 #include "core/submission_service.h"
@@ -16,7 +17,9 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       receipts_(std::make_unique<ReceiptService>(database, limits)),
       archive_(std::make_unique<ArchiveService>(database, files, limits)),
       prefills_(std::make_unique<PrefillService>(database, files, limits)),
-      subscriptions_(std::make_unique<SubscriptionService>(database)) {}
+      subscriptions_(std::make_unique<SubscriptionService>(database)),
+      notifications_(std::make_unique<NotificationService>(
+          database, NotificationLimits{limits.max_notifications_per_request})) {}
 
 Services::~Services() = default;
 
@@ -25,6 +28,7 @@ ReceiptService& Services::receipts() { return *receipts_; }
 ArchiveService& Services::archive() { return *archive_; }
 PrefillService& Services::prefills() { return *prefills_; }
 SubscriptionService& Services::subscriptions() { return *subscriptions_; }
+NotificationService& Services::notifications() { return *notifications_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }
 

@@ -24,6 +24,7 @@ struct CoreLimits {
   // How long service definitions and reportee grants are remembered (0 = always ask the database).
   // A revoked grant or changed service takes effect within this time.
   int lookup_cache_seconds = 5;
+  int max_notifications_per_request = 50;   // SendStandaloneNotification: 40014 beyond this
 };
 
 class SubmissionService;
@@ -31,6 +32,7 @@ class ReceiptService;
 class ArchiveService;
 class PrefillService;
 class SubscriptionService;
+class NotificationService;
 
 class Services {
  public:
@@ -43,6 +45,7 @@ class Services {
   ArchiveService& archive();
   PrefillService& prefills();
   SubscriptionService& subscriptions();
+  NotificationService& notifications();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -54,6 +57,7 @@ class Services {
   std::unique_ptr<ArchiveService> archive_;
   std::unique_ptr<PrefillService> prefills_;
   std::unique_ptr<SubscriptionService> subscriptions_;
+  std::unique_ptr<NotificationService> notifications_;
 };
 
 }  // namespace gateway::core

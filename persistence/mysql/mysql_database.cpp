@@ -18,7 +18,9 @@ class MysqlDatabase final : public Database {
         receipts_(*manager_),
         provisioning_(*manager_),
         prefills_(*manager_),
-        subscriptions_(*manager_) {}
+        subscriptions_(*manager_),
+        contacts_(*manager_),
+        notifications_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
   Status ping() override { return manager_->ping(); }
@@ -30,6 +32,8 @@ class MysqlDatabase final : public Database {
   ProvisioningRepository& provisioning() override { return provisioning_; }
   PrefillRepository& prefills() override { return prefills_; }
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
+  ContactRepository& contacts() override { return contacts_; }
+  NotificationRepository& notifications() override { return notifications_; }
 
  private:
   std::unique_ptr<mysql::ConnectionManager> manager_;
@@ -40,6 +44,8 @@ class MysqlDatabase final : public Database {
   mysql::MysqlProvisioningRepository provisioning_;
   mysql::MysqlPrefillRepository prefills_;
   mysql::MysqlSubscriptionRepository subscriptions_;
+  mysql::MysqlContactRepository contacts_;
+  mysql::MysqlNotificationRepository notifications_;
 };
 
 }  // namespace

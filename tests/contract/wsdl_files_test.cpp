@@ -31,7 +31,7 @@ const char* const kRequired[] = {
     "IntermediaryInboundExternalBasic.wsdl", "ReceiptAgencyExternalBasic.wsdl", "ReceiptExternalBasic.wsdl",
     "DownloadQueueExternalBasic.wsdl", "ServiceOwnerArchiveExternalBasic.wsdl",
     "ArchiveCommonAgencyExternalBasic.wsdl", "PreFillBasic.wsdl", "SubscriptionBasic.wsdl",
-    "IntermediaryPrefillExternalBasic.wsdl",
+    "IntermediaryPrefillExternalBasic.wsdl", "NotificationAgencyExternalBasic.wsdl",
 };
 
 std::vector<std::filesystem::path> wsdlFiles() {

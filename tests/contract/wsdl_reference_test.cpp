@@ -48,6 +48,8 @@ const MirroredService kMirrored[] = {
      "ServiceOwnerArchiveExternal/ServiceOwnerArchiveExternalBasic.wsdl"},
     {"PreFill", "PreFillBasic.wsdl", "PreFill/PreFillBasic.wsdl"},
     {"Subscription", "SubscriptionBasic.wsdl", "Subscription/SubscriptionBasic.wsdl"},
+    {"NotificationAgency", "NotificationAgencyExternalBasic.wsdl",
+     "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl"},
 };
 
 constexpr const char* kFaultNs = "http://www.altinn.no/services/common/fault/2009/10";

@@ -6,6 +6,7 @@
 
 #include "common/status.h"
 #include "persistence/file_store.h"
+#include "persistence/notification_repository.h"
 #include "persistence/repositories.h"
 
 namespace gateway::persistence {
@@ -45,6 +46,8 @@ class Database {
   virtual ProvisioningRepository& provisioning() = 0;
   virtual PrefillRepository& prefills() = 0;
   virtual SubscriptionRepository& subscriptions() = 0;
+  virtual ContactRepository& contacts() = 0;
+  virtual NotificationRepository& notifications() = 0;
 };
 
 // Local-disk FileStore rooted at `root` (created if missing).
