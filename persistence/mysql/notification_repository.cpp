@@ -9,21 +9,8 @@
 #include "mysql_repositories.h"
 #include "sql_util.h"
 
-namespace gateway::persistence {
+namespace gateway::persistence::mysql {
 
-const char* outboxStateName(OutboxState state) {
-  switch (state) {
-    case OutboxState::kPending: return "pending";
-    case OutboxState::kSending: return "sending";
-    case OutboxState::kSent: return "sent";
-    case OutboxState::kDead: return "dead";
-  }
-  return "pending";
-}
-
-const char* outboxTransportName(OutboxTransport t) { return t == OutboxTransport::kSms ? "SMS" : "Email"; }
-
-namespace mysql {
 namespace {
 
 OutboxState stateFromName(const std::string& name) {
@@ -249,5 +236,4 @@ Status MysqlNotificationRepository::redrive(Id id) {
   });
 }
 
-}  // namespace mysql
-}  // namespace gateway::persistence
+}  // namespace gateway::persistence::mysql

@@ -50,8 +50,18 @@ enum class OutboxState {
   kSent,     // handed to the relay / SMS gateway at sent_at
   kDead,     // gave up after the configured attempts; an operator may redrive it
 };
-const char* outboxStateName(OutboxState state);       // "pending", "sending", "sent", "dead"
-const char* outboxTransportName(OutboxTransport t);   // "Email", "SMS"
+// "pending", "sending", "sent", "dead" (as stored and shown).
+inline const char* outboxStateName(OutboxState state) {
+  switch (state) {
+    case OutboxState::kPending: return "pending";
+    case OutboxState::kSending: return "sending";
+    case OutboxState::kSent: return "sent";
+    case OutboxState::kDead: return "dead";
+  }
+  return "pending";
+}
+// "Email", "SMS" (the contract's TransportType names).
+inline const char* outboxTransportName(OutboxTransport t) { return t == OutboxTransport::kSms ? "SMS" : "Email"; }
 
 // One message to one address: what the worker sends, and how that went.
 struct OutboxMessage {
