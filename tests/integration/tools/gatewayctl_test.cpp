@@ -285,4 +285,75 @@ BOOST_AUTO_TEST_CASE(UnreachableDatabaseIsAnError) {
   BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 1));
 }
 
+BOOST_AUTO_TEST_CASE(ContactImportCommitsValidLinesAndReportsRejectedOnes) {
+  const fs::path csv = workDir() / "contacts.csv";
+  std::ofstream(csv, std::ios::trunc) << "party_number,email,mobile,reserved,language\r\n"
+                                         "01019010046,ola@example.no,+4791234567,false,2068\r\n"
+                                         "01019010047,bad@example.no,,false,1044\n"
+                                         "910000306,post@firma.no,,no,\n"
+                                         "\n"
+                                         "910000306x,,,,\n"
+                                         "\"13109000161\",kari@example.no,,true,1033\n"
+                                         "13109000161,,,maybe,1044\n"
+                                         "05059000170,not-an-email,,false,1044\n"
+                                         "05059000170,a@b.no,,false,1053\n";
+  const Run run = gatewayctl("contact import " + quote(csv.string()) + " --batch-size 2");
+  BOOST_TEST(run.code == 1, run.output);
+  BOOST_TEST(run.output.find("rejected line 3: '01019010047' is not a valid national identity number") != std::string::npos,
+             run.output);
+  BOOST_TEST(run.output.find("rejected line 6:") != std::string::npos, run.output);
+  BOOST_TEST(run.output.find("rejected line 8: reserved must be") != std::string::npos, run.output);
+  BOOST_TEST(run.output.find("rejected line 9: 'not-an-email' is not a valid e-mail address") != std::string::npos,
+             run.output);
+  BOOST_TEST(run.output.find("rejected line 10: language must be") != std::string::npos, run.output);
+  BOOST_TEST(run.output.find("imported 3 contact(s), rejected 5 line(s)") != std::string::npos, run.output);
+  auto& db = TestDatabase::instance();
+  BOOST_TEST(db.scalar("SELECT language_id FROM contact WHERE party_number = '01019010046'") == 2068);
+  BOOST_TEST(db.scalar("SELECT reserved FROM contact WHERE party_number = '13109000161'") == 1);
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM contact WHERE party_number = '01019010047'") == 0);
+
+  // A re-import updates.
+  std::ofstream(csv, std::ios::trunc) << "party_number,email,mobile,reserved,language\n"
+                                         "01019010046,ny@example.no,,true,1044\n";
+  EXPECT_EXIT(gatewayctl("contact import " + quote(csv.string())), 0);
+  const Run show = gatewayctl("contact show --party 01019010046");
+  BOOST_TEST(show.output.find("email: ny@example.no") != std::string::npos, show.output);
+  BOOST_TEST(show.output.find("reserved: yes") != std::string::npos, show.output);
+}
+
+BOOST_AUTO_TEST_CASE(ContactImportNeedsTheHeader) {
+  const fs::path csv = workDir() / "noheader.csv";
+  std::ofstream(csv, std::ios::trunc) << "01019010046,ola@example.no,,false,1044\n";
+  const Run run = gatewayctl("contact import " + quote(csv.string()));
+  BOOST_TEST(run.code == 1);
+  BOOST_TEST(run.output.find("must be the header") != std::string::npos, run.output);
+}
+
+BOOST_AUTO_TEST_CASE(ContactSetShowRemove) {
+  EXPECT_EXIT(gatewayctl("contact set --party 910000209 --email a@firma.no --language 1033"), 0);
+  EXPECT_EXIT(gatewayctl("contact set --party 910000209 --mobile +4798765432"), 0);
+  const Run show = gatewayctl("contact show --party 910000209");
+  BOOST_TEST(show.output.find("email: a@firma.no") != std::string::npos, show.output);
+  BOOST_TEST(show.output.find("mobile: +4798765432") != std::string::npos, show.output);
+  BOOST_TEST(show.output.find("language: 1033") != std::string::npos, show.output);
+  EXPECT_EXIT(gatewayctl("contact set --party 910000208 --email a@firma.no"), 2);  // bad check digit
+  EXPECT_EXIT(gatewayctl("contact remove --party 910000209"), 0);
+  EXPECT_EXIT(gatewayctl("contact remove --party 910000209"), 1);
+  EXPECT_EXIT(gatewayctl("contact show --party 910000209"), 1);
+}
+
+BOOST_AUTO_TEST_CASE(TemplateSetAndList) {
+  const fs::path body = workDir() / "body.txt";
+  std::ofstream(body, std::ios::trunc) << "Hei {0}, blåbærsyltetøy.";
+  EXPECT_EXIT(gatewayctl("template set --type CtlType --language 1044 --email-subject 'Emne {0}' --email-body-file " +
+                         quote(body.string()) + " --sms-text 'SMS {0}'"),
+              0);
+  EXPECT_EXIT(gatewayctl("template set --type CtlType --language 1053 --sms-text x"), 2);
+  EXPECT_EXIT(gatewayctl("template set --type CtlType --language 1033"), 2);
+  const Run list = gatewayctl("template list");
+  BOOST_TEST(list.output.find("CtlType\t1044\temail=yes\tsms=yes\tsubject=Emne {0}") != std::string::npos, list.output);
+  auto& db = TestDatabase::instance();
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM notification_template WHERE email_body = ?", {"Hei {0}, blåbærsyltetøy."}) == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
