@@ -15,6 +15,7 @@
 #include "soapBasicHttpBinding_USCOREIPreFillExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREISubscriptionExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREINotificationAgencyExternalBasicProxy.h"
 
 namespace gateway::testing {
 
@@ -26,6 +27,7 @@ using ArchiveCommonProxy = BasicHttpBinding_USCOREIArchiveCommonAgencyExternalBa
 using PreFillProxy = BasicHttpBinding_USCOREIPreFillExternalBasicProxy;
 using SubscriptionProxy = BasicHttpBinding_USCOREISubscriptionExternalBasicProxy;
 using IntermediaryPrefillProxy = BasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy;
+using NotificationProxy = BasicHttpBinding_USCOREINotificationAgencyExternalBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
@@ -36,6 +38,7 @@ inline const char* const kArchiveCommonPath = "/ArchiveExternal/ArchiveCommonAge
 inline const char* const kPreFillPath = "/ServiceEngineExternal/PreFillBasic.svc";
 inline const char* const kSubscriptionPath = "/ServiceEngineExternal/SubscriptionBasic.svc";
 inline const char* const kIntermediaryPrefillPath = "/IntermediaryExternal/IntermediaryPrefillBasic.svc";
+inline const char* const kNotificationPath = "/ServiceEngineExternal/NotificationAgencyExternalBasic.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>
