@@ -556,4 +556,27 @@ BOOST_AUTO_TEST_CASE(FaultTextsFollowTheRequestsLanguage) {
   BOOST_TEST(english.localized() == "The from address is not a valid e-mail address.");
 }
 
+// Last on purpose: stops the shared gateway.
+BOOST_AUTO_TEST_CASE(SigtermStopsTheGatewayWithTheWorkerCleanly) {
+  auto& gw = gatewayUnderTest();
+  sinks().smtp->stop();  // the worker is busy retrying a message when the signal comes
+  Spec s;
+  s.endpoints = {{fe__TransportType__Email, "at-shutdown@example.no"}};
+  V3 call({s});
+  BOOST_REQUIRE_EQUAL(call.rc, SOAP_OK);
+  for (int i = 0; i < 50 && outboxCount("recipient = 'at-shutdown@example.no' AND attempts >= 1") == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_REQUIRE(::kill(gw.pid(), SIGTERM) == 0);
+  int status = -1;
+  pid_t done = 0;
+  for (int i = 0; i < 100 && done == 0; ++i) {
+    done = ::waitpid(gw.pid(), &status, WNOHANG);
+    if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_REQUIRE(done == gw.pid());  // within 5 s
+  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST(WEXITSTATUS(status) == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
