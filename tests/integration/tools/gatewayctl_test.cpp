@@ -356,4 +356,33 @@ BOOST_AUTO_TEST_CASE(TemplateSetAndList) {
   BOOST_TEST(db.scalar("SELECT COUNT(*) FROM notification_template WHERE email_body = ?", {"Hei {0}, blåbærsyltetøy."}) == 1);
 }
 
+BOOST_AUTO_TEST_CASE(ContactImportOfALargeFileShowsProgressOnATerminalOnly) {
+  const fs::path csv = workDir() / "large.csv";
+  {
+    std::ofstream out(csv, std::ios::trunc);
+    out << "party_number,email,mobile,reserved,language\n";
+    const std::string line = "05059000170," + std::string(200, 'a') + "@example.no,+4791234567,false,1044\n";
+    for (std::size_t written = 0; written < (1u << 20) + 4096; written += line.size()) out << line;
+  }
+  gatewayctl("contact show --party 05059000170");  // sets the database environment for the runs below
+  auto capture = [](const std::string& command) {
+    std::string output;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    BOOST_REQUIRE(pipe != nullptr);
+    std::array<char, 4096> buffer{};
+    std::size_t n = 0;
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+    BOOST_TEST(WEXITSTATUS(::pclose(pipe)) == 0, output);
+    return output;
+  };
+  const std::string import = std::string(GATEWAYCTL_PATH) + " contact import " + quote(csv.string());
+  // `script` gives the command a terminal (bsdutils, part of every Debian system).
+  const std::string on_terminal = capture("script -qec " + quote(import) + " /dev/null");
+  BOOST_TEST(on_terminal.find("] 100% ") != std::string::npos, on_terminal);
+  BOOST_TEST(on_terminal.find("[###############               ] 50%") != std::string::npos, on_terminal);
+  const std::string piped = capture(import + " 2>&1");
+  BOOST_TEST(piped.find("100%") == std::string::npos, piped);
+  BOOST_TEST(piped.find("rejected 0 line(s)") != std::string::npos, piped);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
