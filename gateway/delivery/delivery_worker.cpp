@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <chrono>
 #include <ctime>
 
 #include "common/log.h"
@@ -59,8 +61,18 @@ int DeliveryWorker::runOnce() {
     log::warn("delivery.claim_failed", {{"error", claimed.status().message()}});
     return 0;
   }
+  // A message is only started while its lease outlasts the longest send, so a slow relay never lets
+  // another worker claim a message this one is still sending; the rest wait for their lease to end.
+  const auto claimed_at = std::chrono::steady_clock::now();
+  const auto longest_send =
+      std::chrono::seconds(std::max(config_.smtp.timeout_seconds, config_.sms.timeout_seconds) + 1);
+  const auto lease = std::chrono::seconds(config_.lease_seconds);
   int handled = 0;
   for (const persistence::OutboxMessage& message : claimed.value()) {
+    if (std::chrono::steady_clock::now() - claimed_at + longest_send >= lease) {
+      log::warn("delivery.lease_short", {{"left_for_later", std::to_string(claimed->size() - handled)}});
+      break;
+    }
     deliver(message);
     ++handled;
   }

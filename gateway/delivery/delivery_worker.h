@@ -7,6 +7,8 @@
 // Lifetime: start() once, stop() once (also from the destructor); stop() wakes the thread, lets
 // the message in hand finish (bounded by the transports' timeouts) and joins. Messages claimed but
 // not yet sent when stopping stay "sending" until their lease expires, then any worker resends them.
+// A message is started only while its lease still outlasts the longest send (the transports'
+// timeouts), so no other worker can claim it while it is being sent.
 
 #include <atomic>
 #include <condition_variable>

@@ -130,4 +130,17 @@ BOOST_AUTO_TEST_CASE(StartAndStopAreClean) {
   worker->stop();  // idempotent
 }
 
+BOOST_AUTO_TEST_CASE(NothingIsStartedWhenTheLeaseIsShorterThanASend) {
+  config::DeliveryConfig short_lease;
+  short_lease.lease_seconds = 5;
+  short_lease.smtp.timeout_seconds = 10;
+  ScriptedSender* e = new ScriptedSender;
+  delivery::DeliveryWorker w(outbox, short_lease, std::unique_ptr<delivery::Sender>(e),
+                             std::make_unique<ScriptedSender>());
+  outbox.due = {message(1, OutboxTransport::kEmail, 1)};
+  BOOST_TEST(w.runOnce() == 0);
+  BOOST_TEST(e->seen.empty());
+  BOOST_TEST(outbox.sent.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
