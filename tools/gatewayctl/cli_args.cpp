@@ -4,7 +4,7 @@ namespace gateway::tools {
 namespace {
 
 const std::set<std::string>& flagNames() {
-  static const std::set<std::string> names = {"--if-missing", "--help", "-h"};
+  static const std::set<std::string> names = {"--if-missing", "--dead", "--help", "-h"};
   return names;
 }
 
