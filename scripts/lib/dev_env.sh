@@ -30,6 +30,7 @@ readonly DEV_ENDPOINTS=(
   /ServiceEngineExternal/PreFillBasic.svc
   /ServiceEngineExternal/SubscriptionBasic.svc
   /IntermediaryExternal/IntermediaryPrefillBasic.svc
+  /ServiceEngineExternal/NotificationAgencyExternalBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 
