@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "config/gateway_config.h"
 #include "core/services.h"
+#include "delivery/notification_worker.h"
 #include "persistence/database.h"
 #include "push/delivery_worker.h"
 #include "server/server.h"
@@ -110,12 +111,18 @@ int run(const std::string& config_path) {
   limits.pdf_max_form_bytes = c.limits.pdf_max_form_bytes;
   limits.max_rights_rules = c.limits.max_rights_rules;
   limits.lookup_cache_seconds = c.lookup_cache_seconds;
+  limits.max_notifications_per_request = c.limits.max_notifications_per_request;
   core::Services core(*database.value(), *files.value(), verifier, limits);
 
   persistence::Database& db = *database.value();
   auto server = server::Server::create(c, services::makeEndpoints(core), [&db] { return db.ping(); });
   if (!server.ok()) return startupFailed("server", server.status());
   if (Status s = server.value()->start(); !s.ok()) return startupFailed("server", s);
+  std::unique_ptr<delivery::NotificationWorker> delivery;
+  if (c.delivery.enabled) {
+    delivery = delivery::NotificationWorker::create(db.notifications(), c.delivery);
+    delivery->start();
+  }
 
   auto worker = startPushWorker(c, db);
   if (!worker.ok()) {
@@ -127,6 +134,7 @@ int run(const std::string& config_path) {
   log::info("shutdown.requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (worker.value()) worker.value()->stop();  // lets the delivery in progress finish and record
   server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it
+  if (delivery) delivery->stop();  // finishes the message in hand
   return kExitOk;
 }
 

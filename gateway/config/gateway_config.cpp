@@ -72,6 +72,29 @@ const std::map<std::string, Setter>& keys() {
        number([](GatewayConfig& c) -> auto& { return c.limits.max_archive_search_results; })},
       {"limits.pdf_max_pages", number([](GatewayConfig& c) -> auto& { return c.limits.pdf_max_pages; })},
       {"limits.pdf_max_form_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.pdf_max_form_bytes; })},
+      {"limits.max_notifications_per_request",
+       number([](GatewayConfig& c) -> auto& { return c.limits.max_notifications_per_request; })},
+      {"smtp.host", text([](GatewayConfig& c) -> auto& { return c.delivery.smtp.host; })},
+      {"smtp.port", number([](GatewayConfig& c) -> auto& { return c.delivery.smtp.port; })},
+      {"smtp.starttls", text([](GatewayConfig& c) -> auto& { return c.delivery.smtp.starttls; })},
+      {"smtp.username", text([](GatewayConfig& c) -> auto& { return c.delivery.smtp.username; })},
+      {"smtp.password", text([](GatewayConfig& c) -> auto& { return c.delivery.smtp.password; })},
+      {"smtp.from", text([](GatewayConfig& c) -> auto& { return c.delivery.smtp.from; })},
+      {"smtp.ca_file", text([](GatewayConfig& c) -> auto& { return c.delivery.smtp.ca_file; })},
+      {"smtp.timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.delivery.smtp.timeout_seconds; })},
+      {"sms.url", text([](GatewayConfig& c) -> auto& { return c.delivery.sms.url; })},
+      {"sms.token", text([](GatewayConfig& c) -> auto& { return c.delivery.sms.token; })},
+      {"sms.from", text([](GatewayConfig& c) -> auto& { return c.delivery.sms.from; })},
+      {"sms.ca_file", text([](GatewayConfig& c) -> auto& { return c.delivery.sms.ca_file; })},
+      {"sms.timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.delivery.sms.timeout_seconds; })},
+      {"delivery.enabled", number([](GatewayConfig& c) -> auto& { return c.delivery.enabled; })},
+      {"delivery.poll_interval_ms", number([](GatewayConfig& c) -> auto& { return c.delivery.poll_interval_ms; })},
+      {"delivery.batch_size", number([](GatewayConfig& c) -> auto& { return c.delivery.batch_size; })},
+      {"delivery.lease_seconds", number([](GatewayConfig& c) -> auto& { return c.delivery.lease_seconds; })},
+      {"delivery.max_attempts", number([](GatewayConfig& c) -> auto& { return c.delivery.max_attempts; })},
+      {"delivery.backoff_base_seconds",
+       number([](GatewayConfig& c) -> auto& { return c.delivery.backoff_base_seconds; })},
+      {"delivery.backoff_max_seconds", number([](GatewayConfig& c) -> auto& { return c.delivery.backoff_max_seconds; })},
       {"db.host", text([](GatewayConfig& c) -> auto& { return c.database.host; })},
       {"db.port", number([](GatewayConfig& c) -> auto& { return c.database.port; })},
       {"db.socket", text([](GatewayConfig& c) -> auto& { return c.database.unix_socket; })},
@@ -163,6 +186,13 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
     if (it == environment.end()) continue;
     Status s = apply(config, key, it->second, it->first);
     if (!s.ok()) return s;
+  }
+  const std::string& starttls = config.delivery.smtp.starttls;
+  if (starttls != "required" && starttls != "optional" && starttls != "off") {
+    return Status::InvalidArgument("smtp.starttls must be required, optional or off");
+  }
+  if (config.delivery.max_attempts < 1 || config.delivery.batch_size < 1 || config.delivery.lease_seconds < 1) {
+    return Status::InvalidArgument("delivery.max_attempts, delivery.batch_size and delivery.lease_seconds must be at least 1");
   }
   if (config.server.public_base_url.empty()) {
     config.server.public_base_url = "https://" + config.server.host + ":" + std::to_string(config.server.port);

@@ -47,6 +47,7 @@ struct LimitsConfig {
   int pdf_max_pages = 200;                  // GetFormSetPdfBasic: pages rendered at most
   long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is listed, not walked
   int max_rights_rules = 1000;              // AddRightsBasic / DeleteRightsBasic: rules per request
+  int max_notifications_per_request = 50;   // SendStandaloneNotification: more is ErrorID 40014
 };
 
 // The push channel's delivery worker (gateway/push). Times in milliseconds.
@@ -66,12 +67,47 @@ struct PushConfig {
   std::string ca_bundle;            // trust anchors for receivers' server certificates
 };
 
+// Outgoing e-mail: an SMTP relay reached with libcurl.
+struct SmtpConfig {
+  std::string host;                         // empty: e-mail messages fail (and are retried) until set
+  int port = 25;
+  std::string starttls = "required";        // required | optional | off
+  std::string username;                     // optional AUTH
+  std::string password;
+  std::string from = "noreply@gateway.invalid";  // From when the request gives no FromAddress
+  std::string ca_file;                      // trust anchors for the relay's certificate (default: system store)
+  int timeout_seconds = 30;
+};
+
+// Outgoing SMS: an HTTP(S) gateway taking {"to","from","text"} as a JSON POST.
+struct SmsConfig {
+  std::string url;                          // empty: SMS messages fail (and are retried) until set
+  std::string token;                        // optional: sent as "Authorization: Bearer <token>"
+  std::string from = "Gateway";             // the "from" field of every SMS
+  std::string ca_file;
+  int timeout_seconds = 30;
+};
+
+// The outbox worker in gatewayd (gateway/delivery).
+struct DeliveryConfig {
+  int enabled = 1;                          // 0: this process sends nothing (another one may)
+  int poll_interval_ms = 1000;              // idle wait between looks at the outbox
+  int batch_size = 20;                      // messages claimed at a time
+  int lease_seconds = 300;                  // a claimed message is another worker's again after this
+  int max_attempts = 8;                     // then the message is dead (gatewayctl notification list --dead)
+  int backoff_base_seconds = 30;            // retry n waits base * 2^(n-1) seconds ...
+  int backoff_max_seconds = 3600;           // ... but never longer than this
+  SmtpConfig smtp;
+  SmsConfig sms;
+};
+
 struct GatewayConfig {
   ServerConfig server;
   TlsConfig tls;
   LimitsConfig limits;
   PushConfig push;
   persistence::DatabaseConfig database;
+  DeliveryConfig delivery;
   std::string storage_root = ".local/files";
   std::string wsdl_dir;             // folder of the WSDLs served at ?wsdl
   std::string migrations_dir;

@@ -1,6 +1,7 @@
 #include "core/services.h"
 
 #include "core/archive_service.h"
+#include "core/notification_service.h"
 #include "core/prefill_service.h"
 #include "core/receipt_service.h"
 #include "core/service_rights_service.h"
@@ -18,7 +19,9 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       archive_(std::make_unique<ArchiveService>(database, files, limits)),
       prefills_(std::make_unique<PrefillService>(database, files, limits)),
       subscriptions_(std::make_unique<SubscriptionService>(database)),
-      service_rights_(std::make_unique<ServiceRightsService>(database, limits.max_rights_rules)) {}
+      service_rights_(std::make_unique<ServiceRightsService>(database, limits.max_rights_rules)),
+      notifications_(std::make_unique<NotificationService>(
+          database, NotificationLimits{limits.max_notifications_per_request})) {}
 
 Services::~Services() = default;
 
@@ -28,6 +31,7 @@ ArchiveService& Services::archive() { return *archive_; }
 PrefillService& Services::prefills() { return *prefills_; }
 SubscriptionService& Services::subscriptions() { return *subscriptions_; }
 ServiceRightsService& Services::serviceRights() { return *service_rights_; }
+NotificationService& Services::notifications() { return *notifications_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }
 

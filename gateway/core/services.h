@@ -25,6 +25,7 @@ struct CoreLimits {
   // How long service definitions and reportee grants are remembered (0 = always ask the database).
   // A revoked grant or changed service takes effect within this time.
   int lookup_cache_seconds = 5;
+  int max_notifications_per_request = 50;   // SendStandaloneNotification: 40014 beyond this
 };
 
 class SubmissionService;
@@ -33,6 +34,7 @@ class ArchiveService;
 class PrefillService;
 class SubscriptionService;
 class ServiceRightsService;
+class NotificationService;
 
 class Services {
  public:
@@ -46,6 +48,7 @@ class Services {
   PrefillService& prefills();
   SubscriptionService& subscriptions();
   ServiceRightsService& serviceRights();
+  NotificationService& notifications();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -58,6 +61,7 @@ class Services {
   std::unique_ptr<PrefillService> prefills_;
   std::unique_ptr<SubscriptionService> subscriptions_;
   std::unique_ptr<ServiceRightsService> service_rights_;
+  std::unique_ptr<NotificationService> notifications_;
 };
 
 }  // namespace gateway::core

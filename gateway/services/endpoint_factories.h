@@ -18,5 +18,6 @@ std::unique_ptr<Endpoint> makeServiceRightsEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makePreFillEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeSubscriptionEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeIntermediaryPrefillEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeNotificationAgencyEndpoint(core::Services& core);
 
 }  // namespace gateway::services

@@ -15,6 +15,7 @@ std::vector<std::unique_ptr<Endpoint>> makeEndpoints(core::Services& core) {
   endpoints.push_back(makePreFillEndpoint(core));
   endpoints.push_back(makeSubscriptionEndpoint(core));
   endpoints.push_back(makeIntermediaryPrefillEndpoint(core));
+  endpoints.push_back(makeNotificationAgencyEndpoint(core));
   return endpoints;
 }
 

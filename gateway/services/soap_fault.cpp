@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "common/log.h"
+#include "services/fault_texts.h"
 #include "services/soap_values.h"
 
 namespace gateway::services {
@@ -63,7 +64,7 @@ const char* codeName(StatusCode code) {
 
 }  // namespace
 
-int toSoapFault(struct soap* soap, const Status& status, const char* operation) {
+int toSoapFault(struct soap* soap, const Status& status, const char* operation, int language_id) {
   const std::string guid = newErrorGuid();
   const std::string message = publicMessage(status);
   const bool client = isCallersFault(status.code());
@@ -80,7 +81,8 @@ int toSoapFault(struct soap* soap, const Status& status, const char* operation) 
   auto* detail = soap_new_fault__AltinnFault(soap);
   detail->AltinnErrorMessage = soapString(soap, message);
   detail->AltinnExtendedErrorMessage = soapString(soap, "No information available");
-  detail->AltinnLocalizedErrorMessage = soapString(soap, message);
+  const auto localized = client ? localizedFaultText(status.altinnErrorId(), language_id) : std::nullopt;
+  detail->AltinnLocalizedErrorMessage = soapString(soap, localized.value_or(message));
   detail->ErrorGuid = soapString(soap, guid);
   detail->ErrorID = soapValue(soap, status.altinnErrorId());
   detail->UserGuid = soapString(soap, "-no value-");

@@ -20,7 +20,9 @@ class MysqlDatabase final : public Database {
         prefills_(*manager_),
         subscriptions_(*manager_),
         service_rights_(*manager_),
-        push_(*manager_) {}
+        push_(*manager_),
+        contacts_(*manager_),
+        notifications_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
   Status ping() override { return manager_->ping(); }
@@ -34,6 +36,8 @@ class MysqlDatabase final : public Database {
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
   ServiceRightRepository& serviceRights() override { return service_rights_; }
   PushRepository& push() override { return push_; }
+  ContactRepository& contacts() override { return contacts_; }
+  NotificationRepository& notifications() override { return notifications_; }
 
  private:
   std::unique_ptr<mysql::ConnectionManager> manager_;
@@ -46,6 +50,8 @@ class MysqlDatabase final : public Database {
   mysql::MysqlSubscriptionRepository subscriptions_;
   mysql::MysqlServiceRightRepository service_rights_;
   mysql::MysqlPushRepository push_;
+  mysql::MysqlContactRepository contacts_;
+  mysql::MysqlNotificationRepository notifications_;
 };
 
 }  // namespace

@@ -148,6 +148,37 @@ class MysqlSubscriptionRepository final : public SubscriptionRepository {
   ConnectionManager& db_;
 };
 
+class MysqlContactRepository final : public ContactRepository {
+ public:
+  explicit MysqlContactRepository(ConnectionManager& db) : db_(db) {}
+  Status upsert(const std::vector<ContactRecord>& contacts) override;
+  Result<std::optional<ContactRecord>> find(const std::string& party_number) override;
+  Result<std::vector<ContactRecord>> findMany(const std::vector<std::string>& party_numbers) override;
+  Status remove(const std::string& party_number) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+class MysqlNotificationRepository final : public NotificationRepository {
+ public:
+  explicit MysqlNotificationRepository(ConnectionManager& db) : db_(db) {}
+  Status putTemplate(const NotificationTemplateRecord& t) override;
+  Result<std::vector<NotificationTemplateRecord>> templatesOf(const std::string& notification_type) override;
+  Result<std::vector<NotificationTemplateRecord>> listTemplates() override;
+  Result<std::vector<Id>> enqueue(const std::vector<OutboxMessage>& messages) override;
+  Result<std::vector<OutboxMessage>> claim(int limit, int lease_seconds) override;
+  Status markSent(Id id, std::int64_t lease_token) override;
+  Status markFailed(Id id, std::int64_t lease_token, const std::string& error,
+                    std::optional<std::time_t> retry_at) override;
+  Result<std::vector<OutboxMessage>> list(const OutboxQuery& query) override;
+  Result<std::optional<OutboxMessage>> get(Id id) override;
+  Status redrive(Id id) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
 // owner_batch (owner_batch.cpp): the service owners' externalBatchId duplicate rule, kind "PreFill"
 // or "Subscription". claimOwnerBatch throws the duplicate-key SQLException (-> kAlreadyExists)
 // when the id was used before.

@@ -31,6 +31,7 @@ readonly DEV_ENDPOINTS=(
   /ServiceEngineExternal/PreFillBasic.svc
   /ServiceEngineExternal/SubscriptionBasic.svc
   /IntermediaryExternal/IntermediaryPrefillBasic.svc
+  /ServiceEngineExternal/NotificationAgencyExternalBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 
@@ -77,6 +78,13 @@ provision_dev_identities() {
       done
     fi
   done
+  # A notification template in the three languages (SendStandaloneNotification, zeep_flow.py).
+  ctl template set --type DevVarsel --language 1044 --email-subject 'Varsel om {0}' \
+    --email-body 'Hei! Du har fått et varsel om {0} fra {1}.' --sms-text 'Varsel om {0} fra {1}'
+  ctl template set --type DevVarsel --language 2068 --email-subject 'Varsel om {0}' \
+    --email-body 'Hei! Du har fått eit varsel om {0} frå {1}.' --sms-text 'Varsel om {0} frå {1}'
+  ctl template set --type DevVarsel --language 1033 --email-subject 'Notice about {0}' \
+    --email-body 'Hello! You have a notice about {0} from {1}.' --sms-text 'Notice about {0} from {1}'
 }
 
 # Debian's python3 (installed with python3-zeep), not whatever python3 comes first on the PATH.

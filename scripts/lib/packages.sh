@@ -7,6 +7,7 @@ readonly REQUIRED_PACKAGES=(
   mariadb-server mariadb-client libmysqlcppconn-dev
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   python3-zeep ca-certificates curl
+  libcurl4-openssl-dev python3-aiosmtpd
 )
 
 missing_packages() {

@@ -52,6 +52,8 @@ const MirroredService kMirrored[] = {
     {"Subscription", "SubscriptionBasic.wsdl", "Subscription/SubscriptionBasic.wsdl"},
     // The gateway is the client here; the reference declares no fault (a SOAP fault means "receiver down").
     {"OnlineBatchReceiver", "OnlineBatchReceiver.wsdl", "OnlineBatchReceiver/OnlineBatchReceiver.wsdl"},
+    {"NotificationAgency", "NotificationAgencyExternalBasic.wsdl",
+     "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl"},
 };
 
 constexpr const char* kFaultNs = "http://www.altinn.no/services/common/fault/2009/10";

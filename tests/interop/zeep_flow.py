@@ -2,8 +2,9 @@
 """Interoperability check with a foreign SOAP client (Debian's python3-zeep).
 
 Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, ReceiptAgency,
-ReceiptExternal, PreFill and Subscription, points them at a running gateway, and drives the whole
-submission flow, a prefill that an end-user system completes, and subscriptions;
+ReceiptExternal, PreFill, Subscription and NotificationAgency, points them at a running gateway, and
+drives the whole submission flow, a prefill that an end-user system completes, subscriptions and
+standalone notifications (template DevVarsel, as scripts/lib/dev_env.sh registers it);
 SubmitFormTaskBasic, the ArchiveCommon search (no Basic reference WSDL exists for either) and the
 gateway-extension GetPrefilledFormTasksBasic are driven from the WSDLs the gateway serves at ?wsdl.
 
@@ -31,6 +32,7 @@ IIPF = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryPrefill/
 PREFILL = "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10"
 SUBSCRIPTION = "http://www.altinn.no/services/ServiceEngine/Subscription/2009/10"
 SRR = "http://www.altinn.no/services/Register/SRR/2015/06"
+NOTIFICATION = "http://www.altinn.no/services/ServiceEngine/Notification/2010/10"
 
 REFERENCE_FILES = {
     "dq": "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl",
@@ -40,6 +42,7 @@ REFERENCE_FILES = {
     "prefill": "PreFill/PreFillBasic.wsdl",
     "subscription": "Subscription/SubscriptionBasic.wsdl",
     "srr": "RegisterSRRAgencyExternal/RegisterSRRAgencyExternalBasic.wsdl",
+    "notification": "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl",
 }
 
 passed = 0
@@ -424,6 +427,58 @@ def rights_flow(env, ref_dir):
     check("DeleteRightsBasic removes it", [r.OperationResult for r in removed] == ["Ok"])
 
 
+def fault_text(fault, name):
+    """A child element's text from the AltinnFault detail of a zeep Fault."""
+    if fault.detail is None:
+        return None
+    for element in fault.detail.iter():
+        if element.tag.endswith("}" + name):
+            return element.text
+    return None
+
+
+def notification_flow(env, ref_dir):
+    """SendStandaloneNotificationBasicV3 through the reference NotificationAgency WSDL (template DevVarsel)."""
+    agency = env["identities"]["agency"]
+    creds = {"systemUserName": agency["system_user"], "systemPassword": agency["system_password"]}
+    _, notification = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["notification"]),
+                              f"{{{NOTIFICATION}}}BasicHttpBinding_INotificationAgencyExternalBasic",
+                              "/ServiceEngineExternal/NotificationAgencyExternalBasic.svc")
+    notification.Test()
+    check("NotificationAgency Test answers", True)
+    suffix = uuid.uuid4().hex[:12]
+    standalone = {
+        "FromAddress": "etat@example.no", "IsReservable": False, "LanguageID": 1044,
+        "NotificationType": "DevVarsel", "ReporteeNumber": "01019010046",
+        "ReceiverEndPoints": {"ReceiverEndPoint": [
+            {"TransportType": "Email", "ReceiverAddress": "zeep-" + suffix + "@example.no"},
+            {"TransportType": "SMS", "ReceiverAddress": "+4791234567"}]},
+        "ShipmentDateTime": datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1),
+        "TextTokens": {"TextToken": [{"TokenNum": 0, "TokenValue": "frist æøå"}, {"TokenNum": 1, "TokenValue": "Etaten"}]},
+    }
+    result = notification.SendStandaloneNotificationBasicV3(
+        **creds, standaloneNotifications={"StandaloneNotification": [standalone]})
+    results = items(result, "NotificationResult")
+    endpoints = items(results[0].EndPoints, "EndPointResult") if results else []
+    check("SendStandaloneNotificationBasicV3 returns the notification with both endpoints",
+          len(results) == 1 and results[0].NotificationType == "DevVarsel" and
+          results[0].ReporteeNumber == "01019010046" and len(endpoints) == 2, str(result))
+    check("the endpoints carry the given addresses, not the profile's",
+          [e.TransportType for e in endpoints] == ["Email", "SMS"] and
+          endpoints[0].ReceiverAddress == "zeep-" + suffix + "@example.no" and
+          all(e.RetrieveFromProfile is False for e in endpoints))
+    try:
+        notification.SendStandaloneNotificationBasicV3(**creds, standaloneNotifications={"StandaloneNotification": [
+            dict(standalone, LanguageID=2068, FromAddress="Etaten")]})
+        check("a FromAddress that is no e-mail address gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("a FromAddress that is no e-mail address gives ErrorID 40020", fault_error_id(fault) == 40020,
+              str(fault_error_id(fault)))
+        check("the fault text follows the request's language (nynorsk)",
+              fault_text(fault, "AltinnLocalizedErrorMessage") == "Avsendaradressa er ikkje ei gyldig e-postadresse.",
+              str(fault_text(fault, "AltinnLocalizedErrorMessage")))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev-env", required=True)
@@ -440,6 +495,7 @@ def main():
         prefill_flow(env, os.path.abspath(args.reference_dir))
         subscription_flow(env, os.path.abspath(args.reference_dir))
         rights_flow(env, os.path.abspath(args.reference_dir))
+        notification_flow(env, os.path.abspath(args.reference_dir))
     else:
         print("skipped: no reference WSDLs")
     print(f"{passed} passed, {failed} failed")

@@ -46,6 +46,9 @@ BOOST_AUTO_TEST_SUITE(Zeep)
 
 BOOST_AUTO_TEST_CASE(ZeepCompletesTheFlowWithTheReferenceWsdls) {
   auto& gw = gatewayUnderTest();
+  // The notification template the flow sends (scripts/lib/dev_env.sh registers the same one).
+  BOOST_REQUIRE(gw.gatewayctl("template set --type DevVarsel --language 1044 --email-subject 'Varsel om {0}' "
+                              "--email-body 'Hei! Du har fått et varsel om {0} fra {1}.' --sms-text 'Varsel om {0}'") == 0);
   const char* source = std::getenv("GATEWAY_SOURCE_DIR");
   BOOST_REQUIRE(source);
   const char* reference_env = std::getenv("GATEWAY_REFERENCE_DIR");

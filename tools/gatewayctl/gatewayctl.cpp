@@ -22,6 +22,7 @@
 #include "cli_args.h"
 #include "config/gateway_config.h"
 #include "core/party_numbers.h"
+#include "notification_commands.h"
 #include "persistence/database.h"
 
 namespace gateway::tools {
@@ -544,6 +545,32 @@ const std::vector<Command>& commands() {
        "List the reportees a system may act for.", cmdReporteeList},
       {{"cert", "show"}, {}, {}, {}, {}, {"FILE"}, false, "cert show FILE.pem",
        "Print the org number, subject and SHA-256 fingerprint as the gateway reads them.", cmdCertShow},
+      {{"contact", "import"}, {}, {"--batch-size"}, {}, {}, {"FILE"}, true, "contact import FILE.csv [--batch-size N]",
+       "Import the contact register from CSV (header party_number,email,mobile,reserved,language); existing "
+       "contacts are updated. Rejected lines are reported with their line numbers (exit 1 when any).",
+       [](Context& c) { return cmdContactImport(*c.db, c.args, c.positional.at(0)); }},
+      {{"contact", "set"}, {"--party"}, {"--email", "--mobile", "--reserved", "--language"}, {}, {}, {}, true,
+       "contact set --party NUMBER [--email E] [--mobile M] [--reserved true|false] [--language 1044|2068|1033]",
+       "Create or change one contact (unnamed fields keep their value).",
+       [](Context& c) { return cmdContactSet(*c.db, c.args); }},
+      {{"contact", "show"}, {"--party"}, {}, {}, {}, {}, true, "contact show --party NUMBER", "Print one contact.",
+       [](Context& c) { return cmdContactShow(*c.db, c.args); }},
+      {{"contact", "remove"}, {"--party"}, {}, {}, {}, {}, true, "contact remove --party NUMBER",
+       "Delete one contact.", [](Context& c) { return cmdContactRemove(*c.db, c.args); }},
+      {{"template", "set"}, {"--type", "--language"}, {"--email-subject", "--email-body-file", "--email-body", "--sms-text"},
+       {}, {}, {}, true,
+       "template set --type TYPE --language 1044|2068|1033 [--email-subject S --email-body-file F] [--sms-text T]",
+       "Create or replace a notification template in one language ({0}, {1}... are text tokens).",
+       [](Context& c) { return cmdTemplateSet(*c.db, c.args); }},
+      {{"template", "list"}, {}, {}, {}, {}, {}, true, "template list", "List notification templates.",
+       [](Context& c) { return cmdTemplateList(*c.db); }},
+      {{"notification", "list"}, {}, {"--owner", "--limit"}, {}, {"--dead"}, {}, true,
+       "notification list [--dead] [--owner CODE] [--limit N]",
+       "List outbox messages, newest first, with state, attempts, sent time and last error.",
+       [](Context& c) { return cmdNotificationList(*c.db, c.args); }},
+      {{"notification", "redrive"}, {}, {}, {}, {}, {"ID"}, true, "notification redrive ID",
+       "Send a dead message again (attempts start over).",
+       [](Context& c) { return cmdNotificationRedrive(*c.db, c.positional.at(0)); }},
   };
   return table;
 }

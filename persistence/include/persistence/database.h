@@ -7,6 +7,7 @@
 #include "common/status.h"
 #include "persistence/file_store.h"
 #include "persistence/push_repository.h"
+#include "persistence/notification_repository.h"
 #include "persistence/repositories.h"
 
 namespace gateway::persistence {
@@ -48,6 +49,8 @@ class Database {
   virtual SubscriptionRepository& subscriptions() = 0;
   virtual ServiceRightRepository& serviceRights() = 0;
   virtual PushRepository& push() = 0;
+  virtual ContactRepository& contacts() = 0;
+  virtual NotificationRepository& notifications() = 0;
 };
 
 // Local-disk FileStore rooted at `root` (created if missing).

@@ -16,6 +16,7 @@
 #include "soapBasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREISubscriptionExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREINotificationAgencyExternalBasicProxy.h"
 
 namespace gateway::testing {
 
@@ -28,6 +29,7 @@ using PreFillProxy = BasicHttpBinding_USCOREIPreFillExternalBasicProxy;
 using SubscriptionProxy = BasicHttpBinding_USCOREISubscriptionExternalBasicProxy;
 using IntermediaryPrefillProxy = BasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy;
 using ServiceRightsProxy = BasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy;
+using NotificationProxy = BasicHttpBinding_USCOREINotificationAgencyExternalBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
@@ -39,6 +41,7 @@ inline const char* const kPreFillPath = "/ServiceEngineExternal/PreFillBasic.svc
 inline const char* const kSubscriptionPath = "/ServiceEngineExternal/SubscriptionBasic.svc";
 inline const char* const kIntermediaryPrefillPath = "/IntermediaryExternal/IntermediaryPrefillBasic.svc";
 inline const char* const kServiceRightsPath = "/RegisterExternal/RegisterSRRAgencyExternalBasic.svc";
+inline const char* const kNotificationPath = "/ServiceEngineExternal/NotificationAgencyExternalBasic.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -317,6 +318,145 @@ BOOST_AUTO_TEST_CASE(UnreachableDatabaseIsAnError) {
   std::string command = std::string(GATEWAYCTL_PATH) + " owner list > /dev/null 2>&1";
   int status = std::system(command.c_str());
   BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 1));
+}
+
+BOOST_AUTO_TEST_CASE(ContactImportCommitsValidLinesAndReportsRejectedOnes) {
+  const fs::path csv = workDir() / "contacts.csv";
+  std::ofstream(csv, std::ios::trunc) << "party_number,email,mobile,reserved,language\r\n"
+                                         "01019010046,ola@example.no,+4791234567,false,2068\r\n"
+                                         "01019010047,bad@example.no,,false,1044\n"
+                                         "910000306,post@firma.no,,no,\n"
+                                         "\n"
+                                         "910000306x,,,,\n"
+                                         "\"13109000161\",kari@example.no,,true,1033\n"
+                                         "13109000161,,,maybe,1044\n"
+                                         "05059000170,not-an-email,,false,1044\n"
+                                         "05059000170,a@b.no,,false,1053\n";
+  const Run run = gatewayctl("contact import " + quote(csv.string()) + " --batch-size 2");
+  BOOST_TEST(run.code == 1, run.output);
+  BOOST_TEST(run.output.find("rejected line 3: '01019010047' is not a valid national identity number") != std::string::npos,
+             run.output);
+  BOOST_TEST(run.output.find("rejected line 6:") != std::string::npos, run.output);
+  BOOST_TEST(run.output.find("rejected line 8: reserved must be") != std::string::npos, run.output);
+  BOOST_TEST(run.output.find("rejected line 9: 'not-an-email' is not a valid e-mail address") != std::string::npos,
+             run.output);
+  BOOST_TEST(run.output.find("rejected line 10: language must be") != std::string::npos, run.output);
+  BOOST_TEST(run.output.find("imported 3 contact(s), rejected 5 line(s)") != std::string::npos, run.output);
+  auto& db = TestDatabase::instance();
+  BOOST_TEST(db.scalar("SELECT language_id FROM contact WHERE party_number = '01019010046'") == 2068);
+  BOOST_TEST(db.scalar("SELECT reserved FROM contact WHERE party_number = '13109000161'") == 1);
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM contact WHERE party_number = '01019010047'") == 0);
+
+  // A re-import updates.
+  std::ofstream(csv, std::ios::trunc) << "party_number,email,mobile,reserved,language\n"
+                                         "01019010046,ny@example.no,,true,1044\n";
+  EXPECT_EXIT(gatewayctl("contact import " + quote(csv.string())), 0);
+  const Run show = gatewayctl("contact show --party 01019010046");
+  BOOST_TEST(show.output.find("email: ny@example.no") != std::string::npos, show.output);
+  BOOST_TEST(show.output.find("reserved: yes") != std::string::npos, show.output);
+}
+
+BOOST_AUTO_TEST_CASE(ContactImportNeedsTheHeader) {
+  const fs::path csv = workDir() / "noheader.csv";
+  std::ofstream(csv, std::ios::trunc) << "01019010046,ola@example.no,,false,1044\n";
+  const Run run = gatewayctl("contact import " + quote(csv.string()));
+  BOOST_TEST(run.code == 1);
+  BOOST_TEST(run.output.find("must be the header") != std::string::npos, run.output);
+}
+
+BOOST_AUTO_TEST_CASE(ContactSetShowRemove) {
+  EXPECT_EXIT(gatewayctl("contact set --party 910000209 --email a@firma.no --language 1033"), 0);
+  EXPECT_EXIT(gatewayctl("contact set --party 910000209 --mobile +4798765432"), 0);
+  const Run show = gatewayctl("contact show --party 910000209");
+  BOOST_TEST(show.output.find("email: a@firma.no") != std::string::npos, show.output);
+  BOOST_TEST(show.output.find("mobile: +4798765432") != std::string::npos, show.output);
+  BOOST_TEST(show.output.find("language: 1033") != std::string::npos, show.output);
+  EXPECT_EXIT(gatewayctl("contact set --party 910000208 --email a@firma.no"), 2);  // bad check digit
+  EXPECT_EXIT(gatewayctl("contact remove --party 910000209"), 0);
+  EXPECT_EXIT(gatewayctl("contact remove --party 910000209"), 1);
+  EXPECT_EXIT(gatewayctl("contact show --party 910000209"), 1);
+}
+
+BOOST_AUTO_TEST_CASE(TemplateSetAndList) {
+  const fs::path body = workDir() / "body.txt";
+  std::ofstream(body, std::ios::trunc) << "Hei {0}, blåbærsyltetøy.";
+  EXPECT_EXIT(gatewayctl("template set --type CtlType --language 1044 --email-subject 'Emne {0}' --email-body-file " +
+                         quote(body.string()) + " --sms-text 'SMS {0}'"),
+              0);
+  EXPECT_EXIT(gatewayctl("template set --type CtlType --language 1053 --sms-text x"), 2);
+  EXPECT_EXIT(gatewayctl("template set --type CtlType --language 1033"), 2);
+  const Run list = gatewayctl("template list");
+  BOOST_TEST(list.output.find("CtlType\t1044\temail=yes\tsms=yes\tsubject=Emne {0}") != std::string::npos, list.output);
+  auto& db = TestDatabase::instance();
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM notification_template WHERE email_body = ?", {"Hei {0}, blåbærsyltetøy."}) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(ContactImportOfALargeFileShowsProgressOnATerminalOnly) {
+  const fs::path csv = workDir() / "large.csv";
+  {
+    std::ofstream out(csv, std::ios::trunc);
+    out << "party_number,email,mobile,reserved,language\n";
+    const std::string line = "05059000170," + std::string(200, 'a') + "@example.no,+4791234567,false,1044\n";
+    for (std::size_t written = 0; written < (1u << 20) + 4096; written += line.size()) out << line;
+  }
+  gatewayctl("contact show --party 05059000170");  // sets the database environment for the runs below
+  auto capture = [](const std::string& command) {
+    std::string output;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    BOOST_REQUIRE(pipe != nullptr);
+    std::array<char, 4096> buffer{};
+    std::size_t n = 0;
+    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+    BOOST_TEST(WEXITSTATUS(::pclose(pipe)) == 0, output);
+    return output;
+  };
+  const std::string import = std::string(GATEWAYCTL_PATH) + " contact import " + quote(csv.string());
+  // `script` gives the command a terminal (bsdutils, part of every Debian system).
+  const std::string on_terminal = capture("script -qec " + quote(import) + " /dev/null");
+  BOOST_TEST(on_terminal.find("] 100% ") != std::string::npos, on_terminal);
+  BOOST_TEST(on_terminal.find("[###############               ] 50%") != std::string::npos, on_terminal);
+  const std::string piped = capture(import + " 2>&1");
+  BOOST_TEST(piped.find("100%") == std::string::npos, piped);
+  BOOST_TEST(piped.find("rejected 0 line(s)") != std::string::npos, piped);
+}
+
+BOOST_AUTO_TEST_CASE(NotificationListShowsDeadLettersAndRedriveRequeuesThem) {
+  auto& database = TestDatabase::instance().database();
+  const gateway::testing::Parties parties = gateway::testing::seedParties(database);
+  gateway::persistence::OutboxMessage m;
+  m.owner_id = parties.owner.id;
+  m.system_id = parties.owner_system.id;
+  m.reportee = "01019010046";
+  m.notification_type = "CtlType";
+  m.recipient = "dead-" + parties.owner.code + "@example.no";
+  m.body = "x";
+  m.next_attempt_at = std::time(nullptr) - 1;
+  auto ids = database.notifications().enqueue({m});
+  BOOST_REQUIRE(ids.ok());
+  const auto id = ids->at(0);
+  // Claim until ours comes up (the database is shared with other cases), then let it die.
+  bool dead = false;
+  for (int round = 0; round < 20 && !dead; ++round) {
+    auto claimed = database.notifications().claim(50, 60);
+    BOOST_REQUIRE(claimed.ok());
+    for (const auto& c : claimed.value()) {
+      if (c.id == id) dead = database.notifications().markFailed(id, c.lease_token, "550 mailbox unavailable", std::nullopt).ok();
+    }
+  }
+  BOOST_REQUIRE(dead);
+  const Run listed = gatewayctl("notification list --dead --owner " + parties.owner.code);
+  BOOST_TEST(listed.code == 0, listed.output);
+  BOOST_TEST(listed.output.find(std::to_string(id) + "\tdead\tEmail\t" + m.recipient + "\t1\t") != std::string::npos,
+             listed.output);
+  BOOST_TEST(listed.output.find("550 mailbox unavailable") != std::string::npos, listed.output);
+  EXPECT_EXIT(gatewayctl("notification list --owner NO_SUCH_OWNER"), 2);
+  EXPECT_EXIT(gatewayctl("notification redrive " + std::to_string(id)), 0);
+  EXPECT_EXIT(gatewayctl("notification redrive " + std::to_string(id)), 1);  // no longer dead
+  EXPECT_EXIT(gatewayctl("notification redrive abc"), 2);
+  const Run again = gatewayctl("notification list --dead --owner " + parties.owner.code);
+  BOOST_TEST(again.output.find(m.recipient) == std::string::npos, again.output);
+  BOOST_TEST(TestDatabase::instance().scalar("SELECT attempts FROM notification_outbox WHERE id = ?",
+                                             {std::to_string(id)}) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -164,4 +164,33 @@ BOOST_AUTO_TEST_CASE(MissingFileIsRefused) {
   requireInvalid(loadConfig("/nonexistent/gateway.conf", Env{}), "/nonexistent/gateway.conf");
 }
 
+BOOST_AUTO_TEST_CASE(DeliveryKeysHaveSafeDefaultsAndAreRead) {
+  auto d = loadConfig("", Env{});
+  BOOST_REQUIRE(d.ok());
+  BOOST_TEST(d->delivery.enabled == 1);
+  BOOST_TEST(d->delivery.smtp.starttls == "required");
+  BOOST_TEST(d->delivery.smtp.host.empty());
+  BOOST_TEST(d->delivery.sms.url.empty());
+  BOOST_TEST(d->limits.max_notifications_per_request == 50);
+  auto c = loadConfig("", Env{{"GATEWAY_SMTP_HOST", "relay.example"}, {"GATEWAY_SMTP_PORT", "587"},
+                              {"GATEWAY_SMTP_STARTTLS", "optional"}, {"GATEWAY_SMS_URL", "https://sms.example/send"},
+                              {"GATEWAY_SMS_TOKEN", "t"}, {"GATEWAY_DELIVERY_MAX_ATTEMPTS", "3"},
+                              {"GATEWAY_DELIVERY_BACKOFF_BASE_SECONDS", "2"},
+                              {"GATEWAY_LIMITS_MAX_NOTIFICATIONS_PER_REQUEST", "7"}});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c->delivery.smtp.host == "relay.example");
+  BOOST_TEST(c->delivery.smtp.port == 587);
+  BOOST_TEST(c->delivery.smtp.starttls == "optional");
+  BOOST_TEST(c->delivery.sms.url == "https://sms.example/send");
+  BOOST_TEST(c->delivery.sms.token == "t");
+  BOOST_TEST(c->delivery.max_attempts == 3);
+  BOOST_TEST(c->delivery.backoff_base_seconds == 2);
+  BOOST_TEST(c->limits.max_notifications_per_request == 7);
+}
+
+BOOST_AUTO_TEST_CASE(UnknownStarttlsModeAndZeroAttemptsAreRefused) {
+  requireInvalid(loadConfig("", Env{{"GATEWAY_SMTP_STARTTLS", "maybe"}}), "smtp.starttls");
+  requireInvalid(loadConfig("", Env{{"GATEWAY_DELIVERY_MAX_ATTEMPTS", "0"}}), "delivery.max_attempts");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

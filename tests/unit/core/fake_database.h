@@ -226,6 +226,61 @@ class FakeServiceRights : public ServiceRightRepository {
   }
 };
 
+class FakeContacts : public ContactRepository {
+ public:
+  std::map<std::string, ContactRecord> rows;
+  Status upsert(const std::vector<ContactRecord>& contacts) override {
+    for (const auto& c : contacts) rows[c.party_number] = c;
+    return Status::Ok();
+  }
+  Result<std::optional<ContactRecord>> find(const std::string& n) override {
+    auto it = rows.find(n);
+    if (it == rows.end()) return std::optional<ContactRecord>();
+    return std::optional<ContactRecord>(it->second);
+  }
+  Result<std::vector<ContactRecord>> findMany(const std::vector<std::string>& numbers) override {
+    std::vector<ContactRecord> out;
+    for (const auto& n : numbers) {
+      if (auto it = rows.find(n); it != rows.end()) out.push_back(it->second);
+    }
+    return out;
+  }
+  Status remove(const std::string& n) override { return rows.erase(n) ? Status::Ok() : Status::NotFound("none"); }
+};
+
+class FakeNotifications : public NotificationRepository {
+ public:
+  std::vector<NotificationTemplateRecord> templates;
+  std::vector<OutboxMessage> outbox;
+  Status putTemplate(const NotificationTemplateRecord& t) override {
+    templates.push_back(t);
+    return Status::Ok();
+  }
+  Result<std::vector<NotificationTemplateRecord>> templatesOf(const std::string& type) override {
+    std::vector<NotificationTemplateRecord> out;
+    for (const auto& t : templates) {
+      if (t.notification_type == type) out.push_back(t);
+    }
+    return out;
+  }
+  Result<std::vector<NotificationTemplateRecord>> listTemplates() override { return templates; }
+  Result<std::vector<Id>> enqueue(const std::vector<OutboxMessage>& messages) override {
+    std::vector<Id> ids;
+    for (auto m : messages) {
+      m.id = static_cast<Id>(outbox.size() + 1);
+      outbox.push_back(m);
+      ids.push_back(m.id);
+    }
+    return ids;
+  }
+  Result<std::vector<OutboxMessage>> claim(int, int) override { return std::vector<OutboxMessage>(); }
+  Status markSent(Id, std::int64_t) override { return Status::Ok(); }
+  Status markFailed(Id, std::int64_t, const std::string&, std::optional<std::time_t>) override { return Status::Ok(); }
+  Result<std::vector<OutboxMessage>> list(const OutboxQuery&) override { return outbox; }
+  Result<std::optional<OutboxMessage>> get(Id) override { return std::optional<OutboxMessage>(); }
+  Status redrive(Id) override { return Status::NotFound("none"); }
+};
+
 class FakeDatabase : public Database {
  public:
   FakeSystems systems_;
@@ -235,6 +290,10 @@ class FakeDatabase : public Database {
   FakePrefills prefills_;
   FakeSubscriptions subscriptions_;
   FakeServiceRights service_rights_;
+  FakeContacts contacts_;
+  FakeNotifications notifications_;
+  ContactRepository& contacts() override { return contacts_; }
+  NotificationRepository& notifications() override { return notifications_; }
   Status migrate(const std::string&) override { return Status::Ok(); }
   Status ping() override { return Status::Ok(); }
   SystemRepository& systems() override { return systems_; }

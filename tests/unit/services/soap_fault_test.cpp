@@ -108,4 +108,39 @@ BOOST_AUTO_TEST_CASE(Soap12FaultCarriesTheDetailToo) {
   BOOST_TEST(*ctx.soap->fault->SOAP_ENV__Detail->fault__AltinnFault_->ErrorID == 30008);
 }
 
+struct LanguageRow {
+  int language_id;
+  std::string expected;
+};
+std::ostream& operator<<(std::ostream& os, const LanguageRow& r) { return os << r.language_id; }
+
+BOOST_DATA_TEST_CASE(LocalizedMessageFollowsTheCallersLanguage,
+                     bdata::make(std::vector<LanguageRow>{
+                         {1044, "Ugyldig fødselsnummer."},
+                         {2068, "Ugyldig fødselsnummer."},
+                         {1033, "Invalid national identity number."},
+                         {0, "status text"},
+                         {9999, "status text"},
+                     }),
+                     row) {
+  SoapContext ctx;
+  toSoapFault(ctx.soap, Status::InvalidArgument("status text", 40016), "Op", row.language_id);
+  BOOST_TEST(*detailOf(ctx.soap)->AltinnLocalizedErrorMessage == row.expected);
+  BOOST_TEST(*detailOf(ctx.soap)->AltinnErrorMessage == "status text");
+}
+
+BOOST_AUTO_TEST_CASE(NynorskDiffersFromBokmalWhereTheLanguagesDo) {
+  SoapContext a, b;
+  toSoapFault(a.soap, Status::InvalidArgument("x", 30302), "Op", 1044);
+  toSoapFault(b.soap, Status::InvalidArgument("x", 30302), "Op", 2068);
+  BOOST_TEST(*detailOf(a.soap)->AltinnLocalizedErrorMessage == "Kontaktregisteret har ikke mobilnummer for mottakeren.");
+  BOOST_TEST(*detailOf(b.soap)->AltinnLocalizedErrorMessage == "Kontaktregisteret har ikkje mobilnummer for mottakaren.");
+}
+
+BOOST_AUTO_TEST_CASE(ErrorIdWithoutCatalogueEntryKeepsTheStatusMessage) {
+  SoapContext ctx;
+  toSoapFault(ctx.soap, Status::NotFound("receipt gone", 30008), "Op", 1044);
+  BOOST_TEST(*detailOf(ctx.soap)->AltinnLocalizedErrorMessage == "receipt gone");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

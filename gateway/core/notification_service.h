@@ -1,0 +1,48 @@
+#pragma once
+// Standalone notifications (SendStandaloneNotificationBasic, V2, V3): validates a request, resolves
+// addresses through the contact register, fills the templates in the requested language and writes
+// one outbox row per message, all of one request in ONE transaction (all notifications are
+// accepted or none). The delivery worker (gateway/delivery) sends the rows later.
+// Thread-safe. Rules and ErrorIDs: core/notification_rules.h, docs/services.md.
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "core/notification_rules.h"
+#include "persistence/database.h"
+
+namespace gateway::core {
+
+struct NotificationLimits {
+  int max_per_request = 50;  // 40014 beyond this
+};
+
+struct NotificationEndpointResult {
+  persistence::OutboxTransport transport = persistence::OutboxTransport::kEmail;
+  std::string address;
+  bool from_profile = false;
+};
+
+struct NotificationResult {
+  std::string notification_type;
+  std::string reportee;
+  bool reserved = false;  // reservable and the reportee is reserved: nothing queued
+  std::vector<NotificationEndpointResult> endpoints;
+};
+
+class NotificationService {
+ public:
+  NotificationService(persistence::Database& database, NotificationLimits limits);
+
+  // `owner_system` is an authenticated service-owner system. Errors: kInvalidArgument with the
+  // ErrorID of the first broken notification (nothing is stored), kUnavailable.
+  Result<std::vector<NotificationResult>> send(const persistence::SystemRecord& owner_system,
+                                               const std::vector<notification::NotificationInput>& notifications);
+
+ private:
+  persistence::Database& database_;
+  NotificationLimits limits_;
+};
+
+}  // namespace gateway::core

@@ -1,0 +1,20 @@
+#pragma once
+// E-mail through the configured SMTP relay with libcurl's SMTP client (STARTTLS required,
+// optional or off; AUTH when a username is set). One connection per message.
+
+#include "config/gateway_config.h"
+#include "delivery/sender.h"
+
+namespace gateway::delivery {
+
+class SmtpSender final : public Sender {
+ public:
+  explicit SmtpSender(config::SmtpConfig config) : config_(std::move(config)) {}
+  // SMTP 5xx replies are permanent (kInvalidArgument); connection/TLS errors and 4xx are retried.
+  Status send(const persistence::OutboxMessage& message) override;
+
+ private:
+  config::SmtpConfig config_;
+};
+
+}  // namespace gateway::delivery

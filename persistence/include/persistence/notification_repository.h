@@ -1,0 +1,122 @@
+#pragma once
+// Contact register, notification templates and the notification outbox: records and repository
+// interfaces. Times are UTC seconds since the epoch. Implemented in persistence/mysql
+// (contact_repository.cpp, notification_repository.cpp).
+
+#include <cstdint>
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "persistence/records.h"
+
+namespace gateway::persistence {
+
+// One person (11-digit national identity number) or organisation (9-digit number).
+struct ContactRecord {
+  std::string party_number;
+  std::string email;         // empty = none registered
+  std::string mobile;        // empty = none registered
+  bool reserved = false;     // reserved against notifications (honoured when IsReservable is true)
+  int language_id = 1044;    // preferred language: 1044 bokmål, 2068 nynorsk, 1033 English
+};
+
+class ContactRepository {
+ public:
+  virtual ~ContactRepository() = default;
+  // Inserts or replaces every contact in one transaction (all or nothing).
+  virtual Status upsert(const std::vector<ContactRecord>& contacts) = 0;
+  virtual Result<std::optional<ContactRecord>> find(const std::string& party_number) = 0;
+  // The contacts found among `party_numbers` (missing ones are left out), in one snapshot.
+  virtual Result<std::vector<ContactRecord>> findMany(const std::vector<std::string>& party_numbers) = 0;
+  virtual Status remove(const std::string& party_number) = 0;  // kNotFound when absent
+};
+
+// A notification type's texts in one language. `{0}`, `{1}`, ... are replaced from TextTokens.
+struct NotificationTemplateRecord {
+  std::string notification_type;
+  int language_id = 1044;
+  std::string email_subject;
+  std::string email_body;
+  std::string sms_text;
+};
+
+enum class OutboxTransport { kEmail, kSms };
+enum class OutboxState {
+  kPending,  // waiting for next_attempt_at (ShipmentDateTime, or the backoff after a failure)
+  kSending,  // claimed by a worker until lease_until
+  kSent,     // handed to the relay / SMS gateway at sent_at
+  kDead,     // gave up after the configured attempts; an operator may redrive it
+};
+// "pending", "sending", "sent", "dead" (as stored and shown).
+inline const char* outboxStateName(OutboxState state) {
+  switch (state) {
+    case OutboxState::kPending: return "pending";
+    case OutboxState::kSending: return "sending";
+    case OutboxState::kSent: return "sent";
+    case OutboxState::kDead: return "dead";
+  }
+  return "pending";
+}
+// "Email", "SMS" (the contract's TransportType names).
+inline const char* outboxTransportName(OutboxTransport t) { return t == OutboxTransport::kSms ? "SMS" : "Email"; }
+
+// One message to one address: what the worker sends, and how that went.
+struct OutboxMessage {
+  Id id = 0;
+  Id owner_id = 0;
+  Id system_id = 0;
+  std::string reportee;
+  std::string notification_type;
+  OutboxTransport transport = OutboxTransport::kEmail;
+  std::string recipient;      // e-mail address or mobile number
+  std::string from_address;   // empty = the configured default
+  std::string subject;        // e-mail only
+  std::string body;           // e-mail body or SMS text, tokens already replaced
+  std::time_t next_attempt_at = 0;
+  // Filled in by the repository:
+  OutboxState state = OutboxState::kPending;
+  int attempts = 0;
+  std::int64_t lease_token = 0;           // set by claim(); markSent/markFailed must present it
+  std::optional<std::time_t> sent_at;
+  std::string last_error;
+  std::time_t created_at = 0;
+};
+
+struct OutboxQuery {
+  std::optional<Id> owner_id;   // only this owner's messages (an owner never sees another's)
+  bool dead_only = false;
+  int limit = 100;              // newest first
+};
+
+class NotificationRepository {
+ public:
+  virtual ~NotificationRepository() = default;
+
+  virtual Status putTemplate(const NotificationTemplateRecord& t) = 0;  // insert or replace
+  virtual Result<std::vector<NotificationTemplateRecord>> templatesOf(const std::string& notification_type) = 0;
+  virtual Result<std::vector<NotificationTemplateRecord>> listTemplates() = 0;
+
+  // Writes every message in ONE transaction: all are stored, or (on any error) none.
+  virtual Result<std::vector<Id>> enqueue(const std::vector<OutboxMessage>& messages) = 0;
+
+  // Claims up to `limit` messages that are due (pending with next_attempt_at <= now, or sending
+  // with an expired lease) with SELECT ... FOR UPDATE SKIP LOCKED, marks them sending for
+  // `lease_seconds`, counts the attempt and gives each a fresh lease token. Concurrent claimers
+  // (threads or processes) never get the same row while its lease runs.
+  virtual Result<std::vector<OutboxMessage>> claim(int limit, int lease_seconds) = 0;
+  // Outcome of one attempt. Ignored (kNotFound) when the lease token no longer matches.
+  virtual Status markSent(Id id, std::int64_t lease_token) = 0;
+  // retry_at set: pending again from then; nullopt: dead. `error` is stored as last_error.
+  virtual Status markFailed(Id id, std::int64_t lease_token, const std::string& error,
+                            std::optional<std::time_t> retry_at) = 0;
+
+  virtual Result<std::vector<OutboxMessage>> list(const OutboxQuery& query) = 0;
+  virtual Result<std::optional<OutboxMessage>> get(Id id) = 0;
+  // Dead -> pending now with the attempt count reset. kNotFound unless the message is dead.
+  virtual Status redrive(Id id) = 0;
+};
+
+}  // namespace gateway::persistence
