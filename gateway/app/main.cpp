@@ -71,6 +71,7 @@ int run(const std::string& config_path) {
   limits.max_archive_search = c.limits.max_archive_search_results;
   limits.pdf_max_pages = c.limits.pdf_max_pages;
   limits.pdf_max_form_bytes = c.limits.pdf_max_form_bytes;
+  limits.max_streamed_attachment_bytes = c.limits.max_streamed_attachment_bytes;
   limits.lookup_cache_seconds = c.lookup_cache_seconds;
   core::Services core(*database.value(), *files.value(), verifier, limits);
 

@@ -69,6 +69,8 @@ const std::map<std::string, Setter>& keys() {
        number([](GatewayConfig& c) -> auto& { return c.limits.max_archive_search_results; })},
       {"limits.pdf_max_pages", number([](GatewayConfig& c) -> auto& { return c.limits.pdf_max_pages; })},
       {"limits.pdf_max_form_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.pdf_max_form_bytes; })},
+      {"limits.max_streamed_attachment_bytes",
+       number([](GatewayConfig& c) -> auto& { return c.limits.max_streamed_attachment_bytes; })},
       {"db.host", text([](GatewayConfig& c) -> auto& { return c.database.host; })},
       {"db.port", number([](GatewayConfig& c) -> auto& { return c.database.port; })},
       {"db.socket", text([](GatewayConfig& c) -> auto& { return c.database.unix_socket; })},

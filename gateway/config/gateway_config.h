@@ -45,6 +45,7 @@ struct LimitsConfig {
   int max_archive_search_results = 1000;    // ArchiveCommon search: results per call (newest first)
   int pdf_max_pages = 200;                  // GetFormSetPdfBasic: pages rendered at most
   long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is listed, not walked
+  long max_streamed_attachment_bytes = 1L << 30;  // one attachment on a ...Streamed endpoint (1 GiB)
 };
 
 struct GatewayConfig {

@@ -2,6 +2,7 @@
 
 #include "core/archive_service.h"
 #include "core/receipt_service.h"
+#include "core/streamed_attachment_service.h"
 #include "core/submission_service.h"
 
 namespace gateway::core {
@@ -12,13 +13,15 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       verifier_(verifier),
       submissions_(std::make_unique<SubmissionService>(database, files, limits)),
       receipts_(std::make_unique<ReceiptService>(database, limits)),
-      archive_(std::make_unique<ArchiveService>(database, files, limits)) {}
+      archive_(std::make_unique<ArchiveService>(database, files, limits)),
+      streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)) {}
 
 Services::~Services() = default;
 
 SubmissionService& Services::submissions() { return *submissions_; }
 ReceiptService& Services::receipts() { return *receipts_; }
 ArchiveService& Services::archive() { return *archive_; }
+StreamedAttachmentService& Services::streamedAttachments() { return *streamed_attachments_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }
 

@@ -21,6 +21,9 @@ struct CoreLimits {
   int max_archive_search = 1000;            // ArchiveCommon search: results per call, newest first
   int pdf_max_pages = 200;                  // GetFormSetPdfBasic: pages rendered at most (then a notice)
   long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is not walked
+  // One attachment on the ...Streamed endpoints (received to and sent from the file store in
+  // bounded buffers, never held in memory).
+  long max_streamed_attachment_bytes = 1L << 30;
   // How long service definitions and reportee grants are remembered (0 = always ask the database).
   // A revoked grant or changed service takes effect within this time.
   int lookup_cache_seconds = 5;
@@ -29,6 +32,7 @@ struct CoreLimits {
 class SubmissionService;
 class ReceiptService;
 class ArchiveService;
+class StreamedAttachmentService;
 
 class Services {
  public:
@@ -39,6 +43,7 @@ class Services {
   SubmissionService& submissions();
   ReceiptService& receipts();
   ArchiveService& archive();
+  StreamedAttachmentService& streamedAttachments();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -48,6 +53,7 @@ class Services {
   std::unique_ptr<SubmissionService> submissions_;
   std::unique_ptr<ReceiptService> receipts_;
   std::unique_ptr<ArchiveService> archive_;
+  std::unique_ptr<StreamedAttachmentService> streamed_attachments_;
 };
 
 }  // namespace gateway::core
