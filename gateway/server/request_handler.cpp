@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <string_view>
@@ -97,7 +98,8 @@ RequestHandler::RequestHandler(struct soap* worker_context, const Router& router
       bound_(std::move(bound)),
       wsdl_(wsdl),
       health_(health),
-      stopping_(stopping) {}
+      stopping_(stopping),
+      max_message_bytes_(worker_context->recv_maxlength) {}
 
 RequestHandler::~RequestHandler() = default;
 
@@ -134,6 +136,11 @@ int RequestHandler::Hooks::onHeader(struct soap* soap, const char* key, const ch
     if (t_handler) t_handler->bad_encoding_ = true;
     return SOAP_HTTP_ERROR;
   }
+  if (t_handler && t_handler->soap_ == soap && !soap_tag_cmp(key, "Content-Type") && value) {
+    std::string type(value);
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+    t_handler->multipart_body_ = type.find("multipart/related") != std::string::npos;
+  }
   return g_default_parse_header(soap, key, value);
 }
 
@@ -143,6 +150,13 @@ int RequestHandler::Hooks::onParsed(struct soap* soap) {
   if (!self || self->soap_ != soap) return result;
   self->method_ = methodName(soap->status);
   if (result != SOAP_OK) return result;
+  // A MIME request to a streamed route may carry a large attachment after its envelope.
+  self->streamed_limit_ = self->streamedLimitFor(soap->path);
+  if (self->streamed_limit_ && self->multipart_body_) {
+    soap->recv_maxlength = self->max_message_bytes_ + self->streamed_limit_;
+  } else {
+    self->streamed_limit_ = 0;
+  }
   // Refuse an announced oversize body before reading any of it.
   if (soap->recv_maxlength && soap->length > soap->recv_maxlength) return soap->error = SOAP_HTTP_ERROR;
   if (soap->length > 0 && (soap->imode & SOAP_IO) != SOAP_IO_CHUNK) {
@@ -156,10 +170,21 @@ int RequestHandler::Hooks::onParsed(struct soap* soap) {
 
 std::size_t RequestHandler::Hooks::onReceive(struct soap* soap, char* buffer, std::size_t size) {
   RequestHandler* self = t_handler;
-  if (!self || self->soap_ != soap || !self->body_bounded_) return g_default_receive(soap, buffer, size);
+  if (!self || self->soap_ != soap) return g_default_receive(soap, buffer, size);
+  if (!self->body_bounded_) {
+    if (self->streamed_limit_ && !self->context_->streaming_attachment && soap->count >= self->max_message_bytes_) {
+      self->envelope_too_large_ = true;
+      return 0;
+    }
+    return g_default_receive(soap, buffer, size);
+  }
   if (self->body_left_ == 0) {
     self->body_exhausted_ = true;
     return 0;  // end of this request's body: EOF for the parser, not for the connection
+  }
+  if (self->streamed_limit_ && !self->context_->streaming_attachment && soap->count >= self->max_message_bytes_) {
+    self->envelope_too_large_ = true;  // the envelope itself keeps the normal limit
+    return 0;
   }
   const std::size_t n = g_default_receive(soap, buffer, std::min<std::uint64_t>(size, self->body_left_));
   self->body_left_ -= n;
@@ -213,6 +238,11 @@ bool RequestHandler::serveOne(const ClientConnection& connection, bool last) {
   body_left_ = 0;
   body_exhausted_ = false;
   request_version_ = 0;
+  context_ = &context;
+  streamed_limit_ = 0;
+  multipart_body_ = false;
+  envelope_too_large_ = false;
+  soap_->recv_maxlength = max_message_bytes_;  // a streamed request may have raised it
 
   // Per-request state ends with the request whatever path it took.
   struct Scope {
@@ -331,7 +361,13 @@ bool RequestHandler::connectionBroken(int error) const {
   return transportError(error) && !body_exhausted_ && !tooLarge();
 }
 
+std::uint64_t RequestHandler::streamedLimitFor(const char* path) const {
+  auto index = router_.find(path ? path : "");
+  return index ? bound_[*index]->streamedBodyLimit() : 0;
+}
+
 bool RequestHandler::tooLarge() const {
+  if (envelope_too_large_) return true;
   const ULONG64 limit = soap_->recv_maxlength;
   return limit && (soap_->count > limit || soap_->length > limit);
 }

@@ -14,5 +14,7 @@ std::unique_ptr<Endpoint> makeReceiptExternalEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeDownloadQueueEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeServiceOwnerArchiveEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeArchiveCommonEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeIntermediaryInboundStreamedEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeServiceOwnerArchiveStreamedEndpoint(core::Services& core);
 
 }  // namespace gateway::services

@@ -11,6 +11,8 @@ std::vector<std::unique_ptr<Endpoint>> makeEndpoints(core::Services& core) {
   endpoints.push_back(makeDownloadQueueEndpoint(core));
   endpoints.push_back(makeServiceOwnerArchiveEndpoint(core));
   endpoints.push_back(makeArchiveCommonEndpoint(core));
+  endpoints.push_back(makeIntermediaryInboundStreamedEndpoint(core));
+  endpoints.push_back(makeServiceOwnerArchiveStreamedEndpoint(core));
   return endpoints;
 }
 
