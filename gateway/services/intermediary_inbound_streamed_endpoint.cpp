@@ -123,8 +123,14 @@ class IntermediaryInboundStreamed final : public BoundService<Generated> {
       UploadSink sink;
       sink.upload = upload.value().get();
       requestContext(soap).streaming_attachment = true;
+      // gSOAP ends the receive when it meets the closing boundary, and on a "Connection: close"
+      // request that also closes the socket, before our answer could go out: keep it open here and
+      // let the answer say "Connection: close" as the client asked.
+      const int keep_alive = soap->keep_alive;
+      soap->keep_alive = 1;
       while (soap_recv_mime_attachment(soap, &sink)) {
       }
+      if (soap_valid_socket(soap->socket)) soap->keep_alive = keep_alive;
       if (!sink.failure.ok()) return failWith(sink.failure);
       if (soap->error) return soap->error;  // the connection broke or the MIME framing was wrong
       if (sink.parts == 0) return failWith(Status::InvalidArgument("the message carries no attachment part"));

@@ -2,6 +2,7 @@
 // A minimal HTTPS/1.1 client over OpenSSL for sending bytes no SOAP library would produce
 // (malformed XML, wrong namespaces, huge or deep bodies). One request per connection.
 
+#include <cstddef>
 #include <string>
 
 namespace gateway::testing {
@@ -17,5 +18,11 @@ struct RawResponse {
 RawResponse rawRequest(const std::string& method, const std::string& path, const std::string& body,
                        const std::string& identity, const std::string& content_type = "text/xml; charset=utf-8",
                        const std::string& soap_action = "");
+
+// Sends a POST whose head announces `announced_length` body bytes but only `body_prefix` of them,
+// waits `wait_ms`, then closes the connection abruptly (no TLS close_notify): an upload cut off
+// half way. False when the connection could not be made or the write failed.
+bool rawPostAndDrop(const std::string& path, const std::string& content_type, std::size_t announced_length,
+                    const std::string& body_prefix, const std::string& identity, int wait_ms);
 
 }  // namespace gateway::testing

@@ -11,7 +11,9 @@
 #include "soapBasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy.h"
 
 namespace gateway::testing {
 
@@ -20,6 +22,8 @@ using ReceiptProxy = BasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy;
 using QueueProxy = BasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy;
 using ArchiveProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy;
 using ArchiveCommonProxy = BasicHttpBinding_USCOREIArchiveCommonAgencyExternalBasicProxy;
+using InboundStreamedProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy;
+using ArchiveStreamedProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
@@ -27,6 +31,8 @@ inline const char* const kReceiptExternalPath = "/IntermediaryExternal/ReceiptEx
 inline const char* const kQueuePath = "/ArchiveExternal/DownloadQueueExternalBasic.svc";
 inline const char* const kArchivePath = "/ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc";
 inline const char* const kArchiveCommonPath = "/ArchiveExternal/ArchiveCommonAgencyExternalBasic.svc";
+inline const char* const kInboundStreamedPath = "/IntermediaryExternal/IntermediaryInboundBasicStreamed.svc";
+inline const char* const kArchiveStreamedPath = "/ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>

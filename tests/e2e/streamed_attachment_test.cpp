@@ -1,0 +1,223 @@
+// SubmitAttachmentStreamedBasic and GetAttachmentDataStreamedBasic end to end over mTLS, with gSOAP
+// proxies generated from wsdl/: a 200 MB attachment streamed in and out with the gateway's memory
+// watched, and who may upload and download what.
+#define BOOST_TEST_MODULE streamed_attachment
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "gateway_under_test.h"
+#include "raw_https.h"
+#include "streamed_attachments.h"
+#include "submissions.h"
+
+using namespace gateway::testing;
+
+namespace {
+
+// Before the gateway starts (the global fixture runs after static initialisation): room for the
+// 200 MB upload (the default is 1 GiB; this shows the key reaches gatewayd).
+const bool kLimitSet = [] { return setenv("GATEWAY_LIMITS_MAX_STREAMED_ATTACHMENT_BYTES", "268435456", 1) == 0; }();
+
+constexpr std::uint64_t kBigBytes = 200ull * 1000 * 1000;
+constexpr long kMaxRssGrowthKb = 32 * 1024;
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+// A fresh form task of `identity` for reportee 910000306; its ReporteeElementId.
+int newFormTask(const std::string& identity, const std::string& reference) {
+  auto c = client<InboundProxy>(kInboundPath, identity);
+  SubmissionSpec spec;
+  spec.end_user_reference = reference;
+  iib__ReceiptExternalBE* receipt = nullptr;
+  BOOST_REQUIRE_EQUAL(submit(c, gatewayUnderTest().identity(identity), spec, &receipt), SOAP_OK);
+  const std::string ar = archiveReferenceOf(receipt);
+  BOOST_REQUIRE(ar.rfind("AR", 0) == 0);
+  return std::stoi(ar.substr(2));
+}
+
+// The id of the attachment `file_name` of form task `element`, from the database.
+int attachmentId(int element, const std::string& file_name) {
+  const std::string id = trimmed(gatewayUnderTest().sql("SELECT id FROM submission_attachment WHERE submission_id = " +
+                                                        std::to_string(element) + " AND file_name = '" + file_name +
+                                                        "'"));
+  BOOST_REQUIRE(!id.empty());
+  return std::stoi(id);
+}
+
+std::string faultString(struct soap* soap) {
+  const char* s = *soap_faultstring(soap);
+  return s ? s : "";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(StreamedAttachment)
+
+BOOST_AUTO_TEST_CASE(TwoHundredMegabytesGoInAndOutWithBoundedGatewayMemory) {
+  BOOST_REQUIRE(kLimitSet);
+  auto& gw = gatewayUnderTest();
+  const int element = newFormTask("enduser", "stream-big");
+
+  const long rss_before = procStatusKb(gw.pid(), "VmRSS");
+  BOOST_REQUIRE_GT(rss_before, 0);
+  std::atomic<bool> sampling{true};
+  std::atomic<long> rss_peak{rss_before};
+  std::thread sampler([&] {
+    while (sampling) {
+      const long rss = procStatusKb(gw.pid(), "VmRSS");
+      if (rss > rss_peak) rss_peak = rss;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  const auto start = std::chrono::steady_clock::now();
+
+  auto up = client<InboundStreamedProxy>(kInboundStreamedPath, "enduser");
+  up->soap->send_timeout = up->soap->recv_timeout = 60;
+  GeneratedBytes source(kBigBytes, 20261123);
+  UploadHeaders headers;
+  headers.reportee_element_id = element;
+  headers.file_name = "stor-200mb.bin";
+  _iibs__ReceiptExternalStreamedBE receipt;
+  const int up_rc = uploadStreamed(up, gw.identity("enduser"), headers, source, receipt);
+  const auto uploaded = std::chrono::steady_clock::now();
+  BOOST_TEST(up_rc == SOAP_OK, "upload: " << faultString(up->soap));
+  BOOST_TEST(source.produced == kBigBytes);
+  const std::string sent_sha = source.sha.hex();
+  if (up_rc == SOAP_OK) {
+    BOOST_TEST((receipt.ReceiptStatusCode && *receipt.ReceiptStatusCode == "OK"));
+    BOOST_TEST((receipt.ReceiptText && receipt.ReceiptText->find(sent_sha) != std::string::npos));
+  }
+
+  const int id = attachmentId(element, "stor-200mb.bin");
+  BOOST_TEST(trimmed(gw.sql("SELECT CONCAT(size, ' ', sha256) FROM submission_attachment WHERE id = " +
+                            std::to_string(id))) == std::to_string(kBigBytes) + " " + sent_sha);
+
+  auto down = client<ArchiveStreamedProxy>(kArchiveStreamedPath, "agency");
+  down->soap->send_timeout = down->soap->recv_timeout = 60;
+  DownloadSink sink;
+  const int down_rc = downloadStreamed(down, gw.identity("agency"), id, sink);
+  const auto downloaded = std::chrono::steady_clock::now();
+  sampling = false;
+  sampler.join();
+  BOOST_TEST(down_rc == SOAP_OK, "download: " << faultString(down->soap));
+  BOOST_TEST(sink.bytes == kBigBytes);
+  BOOST_TEST(sink.sha.hex() == sent_sha);
+
+  const long hwm_after = procStatusKb(gw.pid(), "VmHWM");
+  const long peak = std::max(hwm_after, rss_peak.load());
+  using ms = std::chrono::milliseconds;
+  BOOST_TEST_MESSAGE("200 MB: upload " << std::chrono::duration_cast<ms>(uploaded - start).count()
+                                       << " ms, download " << std::chrono::duration_cast<ms>(downloaded - uploaded).count()
+                                       << " ms; gateway VmRSS before " << rss_before << " kB, sampled peak "
+                                       << rss_peak.load() << " kB, VmHWM after " << hwm_after << " kB");
+  // VmHWM may come from before the transfer; growth over the starting RSS bounds it from above.
+  BOOST_TEST(peak - rss_before < kMaxRssGrowthKb);
+}
+
+BOOST_AUTO_TEST_CASE(AnotherOwnerGetsTheFaultOfAnUnknownAttachment) {
+  auto& gw = gatewayUnderTest();
+  const int element = newFormTask("enduser", "stream-isolation");
+  auto up = client<InboundStreamedProxy>(kInboundStreamedPath, "enduser");
+  GeneratedBytes source(100000, 7);
+  UploadHeaders headers;
+  headers.reportee_element_id = element;
+  headers.file_name = "isolert.bin";
+  _iibs__ReceiptExternalStreamedBE receipt;
+  BOOST_REQUIRE_EQUAL(uploadStreamed(up, gw.identity("enduser"), headers, source, receipt), SOAP_OK);
+  const int id = attachmentId(element, "isolert.bin");
+
+  auto own = client<ArchiveStreamedProxy>(kArchiveStreamedPath, "agency");
+  DownloadSink mine;
+  BOOST_TEST(downloadStreamed(own, gw.identity("agency"), id, mine) == SOAP_OK);
+  BOOST_TEST(mine.bytes == 100000u);
+
+  auto other = client<ArchiveStreamedProxy>(kArchiveStreamedPath, "agency2");
+  DownloadSink theirs;
+  BOOST_TEST(downloadStreamed(other, gw.identity("agency2"), id, theirs) != SOAP_OK);
+  BOOST_TEST(theirs.bytes == 0u);
+  const auto foreign_id = altinnErrorId(other->soap);
+  const std::string foreign_text = faultString(other->soap);
+
+  auto unknown = client<ArchiveStreamedProxy>(kArchiveStreamedPath, "agency2");
+  DownloadSink none;
+  BOOST_TEST(downloadStreamed(unknown, gw.identity("agency2"), 999999999, none) != SOAP_OK);
+  BOOST_TEST(foreign_id.has_value());
+  BOOST_TEST((foreign_id == altinnErrorId(unknown->soap)));
+  BOOST_TEST(foreign_text == faultString(unknown->soap));
+}
+
+BOOST_AUTO_TEST_CASE(AnEndUserSystemUploadsOnlyToItsOwnFormTasksOfReporteesItMayActFor) {
+  auto& gw = gatewayUnderTest();
+  const int element = newFormTask("enduser", "stream-not-yours");
+  const std::string rows_before = gw.sql("SELECT COUNT(*) FROM submission_attachment");
+
+  // Another system's form task: the answer of an unknown one.
+  {
+    auto up = client<InboundStreamedProxy>(kInboundStreamedPath, "enduser2");
+    GeneratedBytes source(1000, 1);
+    UploadHeaders headers;
+    headers.reportee_element_id = element;
+    _iibs__ReceiptExternalStreamedBE receipt;
+    BOOST_TEST(uploadStreamed(up, gw.identity("enduser2"), headers, source, receipt) != SOAP_OK);
+    BOOST_TEST(altinnErrorId(up->soap).has_value());
+  }
+  // Its own form task, but the reportee grant is gone.
+  const int own = newFormTask("enduser2", "stream-revoked");
+  BOOST_REQUIRE_EQUAL(gw.gatewayctl("reportee revoke --system regnskap2 --reportee 910000306"), 0);
+  {
+    auto up = client<InboundStreamedProxy>(kInboundStreamedPath, "enduser2");
+    GeneratedBytes source(1000, 2);
+    UploadHeaders headers;
+    headers.reportee_element_id = own;
+    _iibs__ReceiptExternalStreamedBE receipt;
+    BOOST_TEST(uploadStreamed(up, gw.identity("enduser2"), headers, source, receipt) != SOAP_OK);
+    BOOST_TEST(faultString(up->soap).find("may not act for this reportee") != std::string::npos);
+  }
+  BOOST_REQUIRE_EQUAL(gw.gatewayctl("reportee grant --system regnskap2 --reportee 910000306"), 0);
+  // Wrong password: ErrorID 989, nothing read.
+  {
+    auto up = client<InboundStreamedProxy>(kInboundStreamedPath, "enduser");
+    GeneratedBytes source(1000, 3);
+    UploadHeaders headers;
+    headers.reportee_element_id = element;
+    Identity wrong = gw.identity("enduser");
+    wrong.system_password += "x";
+    _iibs__ReceiptExternalStreamedBE receipt;
+    BOOST_TEST(uploadStreamed(up, wrong, headers, source, receipt) != SOAP_OK);
+    BOOST_TEST((altinnErrorId(up->soap) == 989));
+  }
+  BOOST_TEST(gw.sql("SELECT COUNT(*) FROM submission_attachment") == rows_before);
+}
+
+BOOST_AUTO_TEST_CASE(AChecksumThatDoesNotMatchKeepsNothing) {
+  auto& gw = gatewayUnderTest();
+  const int element = newFormTask("enduser", "stream-checksum");
+  const std::string rows_before = gw.sql("SELECT COUNT(*) FROM submission_attachment");
+  auto up = client<InboundStreamedProxy>(kInboundStreamedPath, "enduser");
+  GeneratedBytes source(50000, 4);
+  UploadHeaders headers;
+  headers.reportee_element_id = element;
+  headers.checksum = std::string(64, 'a');
+  _iibs__ReceiptExternalStreamedBE receipt;
+  BOOST_TEST(uploadStreamed(up, gw.identity("enduser"), headers, source, receipt) != SOAP_OK);
+  BOOST_TEST(faultString(up->soap).find("CheckSum") != std::string::npos);
+  BOOST_TEST(gw.sql("SELECT COUNT(*) FROM submission_attachment") == rows_before);
+}
+
+BOOST_AUTO_TEST_CASE(BothStreamedServicesServeTheirWsdl) {
+  for (const char* path : {kInboundStreamedPath, kArchiveStreamedPath}) {
+    auto reply = rawRequest("GET", std::string(path) + "?wsdl", "", "agency");
+    BOOST_TEST(reply.status == 200);
+    BOOST_TEST(reply.body.find(gatewayUnderTest().url(path)) != std::string::npos);
+    BOOST_TEST(reply.body.find("OptimizedMimeSerialization") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
