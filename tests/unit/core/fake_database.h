@@ -2,6 +2,8 @@
 // In-memory fakes of the persistence interfaces, for core unit tests. Single-threaded; implement
 // just enough behaviour (scoping, duplicate rule) for the rules under test.
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -174,7 +176,19 @@ class FakeFileStore : public FileStore {
       return Status::Ok();
     }
     std::int64_t size() const override { return static_cast<std::int64_t>(bytes_.size()); }
-    Result<StoredBlob> commit() override { return store_.put(bytes_); }
+    Result<StoredBlob> commit() override {
+      auto blob = store_.put(bytes_);
+      unsigned char digest[EVP_MAX_MD_SIZE];
+      unsigned int length = 0;
+      EVP_Digest(bytes_.data(), bytes_.size(), digest, &length, EVP_sha256(), nullptr);
+      static const char* kHex = "0123456789abcdef";
+      blob->sha256_hex.clear();
+      for (unsigned int i = 0; i < length; ++i) {
+        blob->sha256_hex += kHex[digest[i] >> 4];
+        blob->sha256_hex += kHex[digest[i] & 15];
+      }
+      return blob;
+    }
 
    private:
     FakeFileStore& store_;
