@@ -72,12 +72,16 @@ class IntermediaryInboundStreamed final : public BoundService<Generated> {
 
   int dispatch() override {
     request_is_mime_ = (soap->mode & SOAP_ENC_MIME) != 0;
+    parts_read_ = false;
     request_was_mtom_ = (soap->mode & SOAP_ENC_MTOM) != 0;
     if (request_is_mime_) soap->mode |= SOAP_MIME_POSTCHECK;  // the operation reads the parts itself
     soap->fmimewriteopen = openPart;
     soap->fmimewrite = writePart;
     soap->fmimewriteclose = closePart;
     const int rc = Generated::dispatch();
+    // MIME parts left unread (Test, or a fault before the upload was read) would be taken for the
+    // next request on this connection: close it after the answer instead.
+    if (request_is_mime_ && !parts_read_) soap->keep_alive = 0;
     // The worker context serves every endpoint: leave nothing of this one behind.
     soap->fmimewriteopen = nullptr;
     soap->fmimewrite = nullptr;
@@ -133,6 +137,7 @@ class IntermediaryInboundStreamed final : public BoundService<Generated> {
       if (soap_valid_socket(soap->socket)) soap->keep_alive = keep_alive;
       if (!sink.failure.ok()) return failWith(sink.failure);
       if (soap->error) return soap->error;  // the connection broke or the MIME framing was wrong
+      parts_read_ = true;
       if (sink.parts == 0) return failWith(Status::InvalidArgument("the message carries no attachment part"));
     } else if (req && req->dataStream.__ptr && req->dataStream.__size > 0) {
       Status s = upload.value()->write(reinterpret_cast<const char*>(req->dataStream.__ptr),
@@ -169,6 +174,7 @@ class IntermediaryInboundStreamed final : public BoundService<Generated> {
 
   bool request_is_mime_ = false;
   bool request_was_mtom_ = false;
+  bool parts_read_ = false;  // the MIME body was read to its closing boundary
 };
 
 }  // namespace

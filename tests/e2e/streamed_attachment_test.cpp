@@ -132,6 +132,12 @@ BOOST_AUTO_TEST_CASE(AnotherOwnerGetsTheFaultOfAnUnknownAttachment) {
   _iibs__ReceiptExternalStreamedBE receipt;
   BOOST_REQUIRE_EQUAL(uploadStreamed(up, gw.identity("enduser"), headers, source, receipt), SOAP_OK);
   const int id = attachmentId(element, "isolert.bin");
+  // A second upload on the same kept-alive connection.
+  GeneratedBytes again(5000, 8);
+  headers.file_name = "isolert-2.bin";
+  _iibs__ReceiptExternalStreamedBE second;
+  BOOST_TEST(uploadStreamed(up, gw.identity("enduser"), headers, again, second) == SOAP_OK);
+  BOOST_TEST(attachmentId(element, "isolert-2.bin") > id);
 
   auto own = client<ArchiveStreamedProxy>(kArchiveStreamedPath, "agency");
   DownloadSink mine;
