@@ -171,20 +171,15 @@ int RequestHandler::Hooks::onParsed(struct soap* soap) {
 std::size_t RequestHandler::Hooks::onReceive(struct soap* soap, char* buffer, std::size_t size) {
   RequestHandler* self = t_handler;
   if (!self || self->soap_ != soap) return g_default_receive(soap, buffer, size);
-  if (!self->body_bounded_) {
-    if (self->streamed_limit_ && !self->context_->streaming_attachment && soap->count >= self->max_message_bytes_) {
-      self->envelope_too_large_ = true;
-      return 0;
-    }
-    return g_default_receive(soap, buffer, size);
+  // On a streamed route the envelope itself keeps the normal limit; only the attachment may exceed it.
+  if (self->streamed_limit_ && !self->context_->streaming_attachment && soap->count >= self->max_message_bytes_) {
+    self->envelope_too_large_ = true;
+    return 0;
   }
+  if (!self->body_bounded_) return g_default_receive(soap, buffer, size);
   if (self->body_left_ == 0) {
     self->body_exhausted_ = true;
     return 0;  // end of this request's body: EOF for the parser, not for the connection
-  }
-  if (self->streamed_limit_ && !self->context_->streaming_attachment && soap->count >= self->max_message_bytes_) {
-    self->envelope_too_large_ = true;  // the envelope itself keeps the normal limit
-    return 0;
   }
   const std::size_t n = g_default_receive(soap, buffer, std::min<std::uint64_t>(size, self->body_left_));
   self->body_left_ -= n;
