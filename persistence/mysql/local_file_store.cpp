@@ -13,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/log.h"
 #include "persistence/database.h"
@@ -125,25 +126,24 @@ class LocalBlobWriter final : public BlobWriter {
  public:
   LocalBlobWriter(std::string root, std::string key, KeyFolders folders, std::string temp, int fd, EVP_MD_CTX* sha)
       : root_(std::move(root)), key_(std::move(key)), folders_(std::move(folders)), temp_(std::move(temp)), fd_(fd),
-        sha_(sha) {}
+        sha_(sha) {
+    pending_.reserve(kWriteBuffer);
+  }
   ~LocalBlobWriter() override {
     if (!done_) ::unlink(temp_.c_str());
     EVP_MD_CTX_free(sha_);
   }
 
+  // gSOAP hands over a couple of KB at a time: gather them into one write(2) per kWriteBuffer.
   Status write(const char* data, std::size_t size) override {
     if (done_ || failed_) return Status::Unavailable("file store: writer is closed");
     if (EVP_DigestUpdate(sha_, data, size) != 1) return fail(Status::Internal("file store: sha256 failed"));
-    std::size_t written = 0;
-    while (written < size) {
-      ssize_t n = ::write(fd_.get(), data + written, size - written);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return fail(ioError("write", errno));
-      }
-      written += static_cast<std::size_t>(n);
-    }
     size_ += static_cast<std::int64_t>(size);
+    if (pending_.size() + size > kWriteBuffer) {
+      if (Status s = flush(); !s.ok()) return s;
+    }
+    if (size >= kWriteBuffer) return writeOut(data, size);
+    pending_.insert(pending_.end(), data, data + size);
     return Status::Ok();
   }
 
@@ -158,6 +158,7 @@ class LocalBlobWriter final : public BlobWriter {
     unsigned int digest_length = 0;
     if (EVP_DigestFinal_ex(sha_, digest, &digest_length) != 1) return fail(Status::Internal("file store: sha256 failed"));
     blob.sha256_hex = toHex(digest, digest_length);
+    if (Status s = flush(); !s.ok()) return s;
     if (::fsync(fd_.get()) != 0) return fail(ioError("fsync", errno));
     if (::close(fd_.release()) != 0) return fail(ioError("close", errno));
     done_ = true;  // publish() removes the temp file itself when the rename fails
@@ -166,9 +167,30 @@ class LocalBlobWriter final : public BlobWriter {
   }
 
  private:
+  static constexpr std::size_t kWriteBuffer = 64 * 1024;
+
   Status fail(Status status) {
     failed_ = true;
     return status;
+  }
+
+  Status flush() {
+    Status s = writeOut(pending_.data(), pending_.size());
+    pending_.clear();
+    return s;
+  }
+
+  Status writeOut(const char* data, std::size_t size) {
+    std::size_t written = 0;
+    while (written < size) {
+      ssize_t n = ::write(fd_.get(), data + written, size - written);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return fail(ioError("write", errno));
+      }
+      written += static_cast<std::size_t>(n);
+    }
+    return Status::Ok();
   }
 
   const std::string root_, key_;
@@ -176,6 +198,7 @@ class LocalBlobWriter final : public BlobWriter {
   const std::string temp_;
   Fd fd_;
   EVP_MD_CTX* sha_;
+  std::vector<char> pending_;  // at most kWriteBuffer bytes not yet written
   std::int64_t size_ = 0;
   bool done_ = false;
   bool failed_ = false;
