@@ -70,7 +70,8 @@ class ServiceOwnerArchiveStreamed final : public BoundService<Generated> {
     auto& part = resp.GetAttachmentDataStreamedBasicResult;
     part.__ptr = reinterpret_cast<unsigned char*>(download_.get());  // the handle openRead gets back
     part.__size = static_cast<int>(size);
-    part.id = soap_strdup(soap, ("attachment-" + std::to_string(download->meta.id) + "@gateway").c_str());
+    // "cid:" makes gSOAP write href="cid:..." and the part's Content-ID as <...> (RFC 2392), as WCF expects.
+    part.id = soap_strdup(soap, ("cid:attachment-" + std::to_string(download->meta.id) + "@gateway").c_str());
     part.type = soap_strdup(soap, "application/octet-stream");
     part.options = nullptr;
     return SOAP_OK;

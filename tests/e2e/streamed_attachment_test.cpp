@@ -228,6 +228,56 @@ BOOST_AUTO_TEST_CASE(AChecksumThatDoesNotMatchKeepsNothing) {
   BOOST_TEST(gw.sql("SELECT COUNT(*) FROM submission_attachment") == rows_before);
 }
 
+BOOST_AUTO_TEST_CASE(DownloadQueueAnswersAnMtomRequestWithXopParts) {
+  auto& gw = gatewayUnderTest();
+  auto inbound = client<InboundProxy>(kInboundPath, "enduser");
+  SubmissionSpec spec;
+  spec.end_user_reference = "dq-mtom";
+  spec.attachment = "vedlegg som egen MTOM-del æøå";
+  iib__ReceiptExternalBE* receipt = nullptr;
+  BOOST_REQUIRE_EQUAL(submit(inbound, gw.identity("enduser"), spec, &receipt), SOAP_OK);
+  std::string ar = archiveReferenceOf(receipt);
+  const Identity agency = gw.identity("agency");
+
+  auto queue = client<QueueProxy>(kQueuePath, "agency");
+  soap_set_omode(queue->soap, SOAP_ENC_MTOM);
+  _dq__GetArchivedFormTaskBasicDQ get;
+  _dq__GetArchivedFormTaskBasicDQResponse got;
+  get.systemUserName = const_cast<std::string*>(&agency.system_user);
+  get.systemPassword = const_cast<std::string*>(&agency.system_password);
+  get.archiveReference = &ar;
+  BOOST_REQUIRE_EQUAL(queue->GetArchivedFormTaskBasicDQ(&get, got), SOAP_OK);
+  auto* task = got.GetArchivedFormTaskBasicDQResult;
+  BOOST_REQUIRE((task && task->Attachments && task->Attachments->ArchivedAttachmentDQBE.size() == 1u));
+  const auto* data = task->Attachments->ArchivedAttachmentDQBE[0]->AttachmentData;
+  BOOST_REQUIRE(data);
+  BOOST_TEST(std::string(reinterpret_cast<const char*>(data->__ptr), data->__size) == spec.attachment);
+  // On the wire: an xop:Include in the envelope and the bytes as their own part (WCF's framing).
+  const std::string boundary = "uuid:dq-mtom";
+  const std::string envelope =
+      "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><GetArchivedFormTaskBasicDQ "
+      "xmlns=\"http://www.altinn.no/services/Archive/DownloadQueue/2012/08\"><systemUserName>" +
+      agency.system_user + "</systemUserName><systemPassword>" + agency.system_password +
+      "</systemPassword><archiveReference>" + ar + "</archiveReference></GetArchivedFormTaskBasicDQ></s:Body></s:Envelope>";
+  const std::string body = "--" + boundary +
+                           "\r\nContent-ID: <root>\r\nContent-Type: application/xop+xml;charset=utf-8;type=\"text/xml\"\r\n\r\n" +
+                           envelope + "\r\n--" + boundary + "--\r\n";
+  auto raw = rawRequest("POST", kQueuePath, body, "agency",
+                        "multipart/related; type=\"application/xop+xml\"; start=\"<root>\"; boundary=\"" + boundary +
+                            "\"; start-info=\"text/xml\"");
+  BOOST_TEST(raw.status == 200);
+  const auto include = raw.body.find("<xop:Include");
+  BOOST_TEST(include != std::string::npos, raw.body.substr(0, 3000));
+  const auto href = raw.body.find("href=\"cid:", include);
+  BOOST_TEST((include != std::string::npos && href != std::string::npos));
+  if (href != std::string::npos) {
+    const auto start = href + 10;
+    const std::string cid = raw.body.substr(start, raw.body.find('"', start) - start);
+    BOOST_TEST(raw.body.find("Content-ID: <" + cid + ">") != std::string::npos, cid);
+  }
+  BOOST_TEST(raw.body.find(spec.attachment) != std::string::npos);  // raw bytes, not base64
+}
+
 BOOST_AUTO_TEST_CASE(BothStreamedServicesServeTheirWsdl) {
   for (const char* path : {kInboundStreamedPath, kArchiveStreamedPath}) {
     auto reply = rawRequest("GET", std::string(path) + "?wsdl", "", "agency");

@@ -93,7 +93,7 @@ inline int uploadStreamed(Client<InboundStreamedProxy>& c, const Identity& ident
   _iibs__StreamedAttachmentBasicBE request;
   request.dataStream.__ptr = reinterpret_cast<unsigned char*>(&source);  // the handle fmimeread gets
   request.dataStream.__size = static_cast<int>(source.total);
-  request.dataStream.id = soap_strdup(soap, "upload-part");
+  request.dataStream.id = soap_strdup(soap, "cid:upload-part@test");
   request.dataStream.type = soap_strdup(soap, "application/octet-stream");
   request.dataStream.options = nullptr;
   return c->SubmitAttachmentStreamedBasic(&request, receipt);
