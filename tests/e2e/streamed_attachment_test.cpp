@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "gateway_under_test.h"
 #include "raw_https.h"
@@ -130,6 +131,50 @@ BOOST_AUTO_TEST_CASE(TwoHundredMegabytesGoInAndOutWithBoundedGatewayMemory) {
                                        << rss_peak.load() << " kB, VmHWM after " << hwm_after << " kB");
   // VmHWM may come from before the transfer; growth over the starting RSS bounds it from above.
   BOOST_TEST(peak - rss_before < kMaxRssGrowthKb);
+}
+
+BOOST_AUTO_TEST_CASE(ConcurrentUploadsEachCostTheGatewayLittleMemory) {
+  auto& gw = gatewayUnderTest();
+  constexpr int kUploads = 4;
+  constexpr std::uint64_t kBytes = 30ull * 1000 * 1000;
+  std::vector<int> elements;
+  for (int i = 0; i < kUploads; ++i) elements.push_back(newFormTask("enduser", "stream-parallel-" + std::to_string(i)));
+
+  const long rss_before = procStatusKb(gw.pid(), "VmRSS");
+  std::atomic<bool> sampling{true};
+  std::atomic<long> rss_peak{rss_before};
+  std::thread sampler([&] {
+    while (sampling) {
+      const long rss = procStatusKb(gw.pid(), "VmRSS");
+      if (rss > rss_peak) rss_peak = rss;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
+  std::vector<int> results(kUploads, -1);
+  std::vector<std::thread> uploads;
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kUploads; ++i) {
+    uploads.emplace_back([&, i] {
+      auto up = client<InboundStreamedProxy>(kInboundStreamedPath, "enduser");
+      up->soap->send_timeout = up->soap->recv_timeout = 60;
+      GeneratedBytes source(kBytes, 100 + i);
+      UploadHeaders headers;
+      headers.reportee_element_id = elements[i];
+      headers.file_name = "parallell.bin";
+      _iibs__ReceiptExternalStreamedBE receipt;
+      results[i] = uploadStreamed(up, gw.identity("enduser"), headers, source, receipt);
+    });
+  }
+  for (auto& t : uploads) t.join();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  sampling = false;
+  sampler.join();
+  for (int i = 0; i < kUploads; ++i) BOOST_TEST(results[i] == SOAP_OK, "upload " << i);
+  const long growth = std::max(procStatusKb(gw.pid(), "VmHWM"), rss_peak.load()) - rss_before;
+  BOOST_TEST_MESSAGE(kUploads << " x 30 MB at once: " << ms.count() << " ms ("
+                              << (kUploads * kBytes / 1000) / std::max<long>(1, ms.count()) << " MB/s aggregate), gateway RSS growth "
+                              << growth << " kB");
+  BOOST_TEST(growth < kUploads * 4 * 1024);  // at most 4 MB per upload in flight
 }
 
 BOOST_AUTO_TEST_CASE(AnotherOwnerGetsTheFaultOfAnUnknownAttachment) {
