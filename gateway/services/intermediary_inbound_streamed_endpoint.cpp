@@ -31,7 +31,7 @@ struct UploadSink {
 
 void* openPart(struct soap* soap, void* handle, const char*, const char*, const char*, enum soap_mime_encoding) {
   auto* sink = static_cast<UploadSink*>(handle);
-  if (!sink) {  // a part gSOAP reads on its own: not expected once the operation drives the reading
+  if (!sink) {  // a part gSOAP would read on its own: never expected, the operation drives the reading
     soap->error = SOAP_MIME_ERROR;
     return nullptr;
   }
@@ -71,16 +71,23 @@ class IntermediaryInboundStreamed final : public BoundService<Generated> {
   }
 
   int dispatch() override {
-    request_is_mime_ = (soap->mode & SOAP_ENC_MIME) != 0;
+    // The server has peeked at the body element: only the upload reads its parts itself. Any other
+    // MIME request (Test) is read whole by gSOAP, within limits.max_message_bytes.
+    const char* tag = soap->tag;
+    const char* colon = std::strrchr(tag, ':');
+    request_is_mime_ = (soap->mode & SOAP_ENC_MIME) != 0 &&
+                       std::strcmp(colon ? colon + 1 : tag, "StreamedAttachmentBasicBE") == 0;
     parts_read_ = false;
     request_was_mtom_ = (soap->mode & SOAP_ENC_MTOM) != 0;
-    if (request_is_mime_) soap->mode |= SOAP_MIME_POSTCHECK;  // the operation reads the parts itself
-    soap->fmimewriteopen = openPart;
-    soap->fmimewrite = writePart;
-    soap->fmimewriteclose = closePart;
+    if (request_is_mime_) {
+      soap->mode |= SOAP_MIME_POSTCHECK;  // the operation reads the parts itself, through these
+      soap->fmimewriteopen = openPart;
+      soap->fmimewrite = writePart;
+      soap->fmimewriteclose = closePart;
+    }
     const int rc = Generated::dispatch();
-    // MIME parts left unread (Test, or a fault before the upload was read) would be taken for the
-    // next request on this connection: close it after the answer instead.
+    // MIME parts left unread (a fault before the upload was read) would be taken for the next
+    // request on this connection: close it after the answer instead.
     if (request_is_mime_ && !parts_read_) soap->keep_alive = 0;
     // The worker context serves every endpoint: leave nothing of this one behind.
     soap->fmimewriteopen = nullptr;
@@ -172,7 +179,7 @@ class IntermediaryInboundStreamed final : public BoundService<Generated> {
     soap_set_mime(soap, nullptr, nullptr);
   }
 
-  bool request_is_mime_ = false;
+  bool request_is_mime_ = false;   // an MTOM upload whose parts the operation reads itself
   bool request_was_mtom_ = false;
   bool parts_read_ = false;  // the MIME body was read to its closing boundary
 };

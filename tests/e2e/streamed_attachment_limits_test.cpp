@@ -150,6 +150,21 @@ BOOST_AUTO_TEST_CASE(AWcfFramedMtomRequestIsStored) {
              std::to_string(data.size()) + " " + sha.hex() + " rå fil\n");
 }
 
+BOOST_AUTO_TEST_CASE(AnMtomTestRequestIsAnsweredInMtom) {
+  const std::string envelope =
+      "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+      "<Test xmlns=\"http://www.altinn.no/services/2009/10\"/></s:Body></s:Envelope>";
+  const std::string body = std::string("--") + kBoundary +
+                           "\r\nContent-ID: <root@test>\r\nContent-Transfer-Encoding: 8bit\r\n"
+                           "Content-Type: application/xop+xml;charset=utf-8;type=\"text/xml\"\r\n\r\n" +
+                           envelope + "\r\n--" + kBoundary + "--\r\n";
+  auto reply = rawRequest("POST", kInboundStreamedPath, body, "enduser", mtomContentType(),
+                          "http://www.altinn.no/services/2009/10/IAltinnContractBase/Test");
+  BOOST_TEST(reply.status == 200, reply.body.substr(0, 1000));
+  BOOST_TEST(reply.body.find("TestResponse") != std::string::npos);
+  BOOST_TEST(reply.headers.find("multipart/related") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(AnEnvelopeOverTheMessageLimitIsRefusedEvenOnAStreamedRoute) {
   auto& gw = gatewayUnderTest();
   const int element = newFormTask("limit-envelope");
