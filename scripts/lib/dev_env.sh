@@ -27,6 +27,8 @@ readonly DEV_ENDPOINTS=(
   /ArchiveExternal/DownloadQueueExternalBasic.svc
   /ArchiveExternal/ServiceOwnerArchiveExternalBasic.svc
   /ArchiveExternal/ArchiveCommonAgencyExternalBasic.svc
+  /IntermediaryExternal/IntermediaryInboundBasicStreamed.svc
+  /ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 
