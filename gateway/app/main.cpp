@@ -110,6 +110,7 @@ int run(const std::string& config_path) {
   limits.pdf_max_pages = c.limits.pdf_max_pages;
   limits.pdf_max_form_bytes = c.limits.pdf_max_form_bytes;
   limits.max_rights_rules = c.limits.max_rights_rules;
+  limits.max_streamed_attachment_bytes = c.limits.max_streamed_attachment_bytes;
   limits.lookup_cache_seconds = c.lookup_cache_seconds;
   limits.max_notifications_per_request = c.limits.max_notifications_per_request;
   core::Services core(*database.value(), *files.value(), verifier, limits);

@@ -95,6 +95,8 @@ const std::map<std::string, Setter>& keys() {
       {"delivery.backoff_base_seconds",
        number([](GatewayConfig& c) -> auto& { return c.delivery.backoff_base_seconds; })},
       {"delivery.backoff_max_seconds", number([](GatewayConfig& c) -> auto& { return c.delivery.backoff_max_seconds; })},
+      {"limits.max_streamed_attachment_bytes",
+       number([](GatewayConfig& c) -> auto& { return c.limits.max_streamed_attachment_bytes; })},
       {"db.host", text([](GatewayConfig& c) -> auto& { return c.database.host; })},
       {"db.port", number([](GatewayConfig& c) -> auto& { return c.database.port; })},
       {"db.socket", text([](GatewayConfig& c) -> auto& { return c.database.unix_socket; })},

@@ -48,6 +48,7 @@ struct LimitsConfig {
   long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is listed, not walked
   int max_rights_rules = 1000;              // AddRightsBasic / DeleteRightsBasic: rules per request
   int max_notifications_per_request = 50;   // SendStandaloneNotification: more is ErrorID 40014
+  long max_streamed_attachment_bytes = 1L << 30;  // one attachment on a ...Streamed endpoint (1 GiB)
 };
 
 // The push channel's delivery worker (gateway/push). Times in milliseconds.

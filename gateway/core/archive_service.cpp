@@ -59,6 +59,12 @@ Result<ArchivedFormTask> ArchiveService::withAttachments(Result<persistence::Arc
   if (!submission.ok()) return submission.status();
   ArchivedFormTask task{std::move(submission).value(), {}};
   for (const auto& meta : task.submission.attachments) {
+    // A streamed attachment may be far larger than any message: its bytes are fetched with
+    // GetAttachmentDataStreamedBasic, never loaded here.
+    if (meta.size > limits_.max_attachment_bytes) {
+      task.attachments.push_back({meta, {}});
+      continue;
+    }
     auto bytes = files_.get(meta.storage_key);
     if (!bytes.ok()) return Status::Internal("attachment bytes missing from the file store");
     task.attachments.push_back({meta, std::move(bytes).value()});

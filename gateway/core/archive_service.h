@@ -15,7 +15,7 @@ namespace gateway::core {
 
 struct ArchivedAttachmentData {
   persistence::AttachmentRecord meta;
-  std::string bytes;
+  std::string bytes;  // empty when meta.size > CoreLimits::max_attachment_bytes (streamed ones)
 };
 
 struct ArchivedFormTask {

@@ -5,6 +5,7 @@
 #include "core/prefill_service.h"
 #include "core/receipt_service.h"
 #include "core/service_rights_service.h"
+#include "core/streamed_attachment_service.h"
 #include "core/submission_service.h"
 #include "core/subscription_service.h"
 
@@ -21,7 +22,8 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       subscriptions_(std::make_unique<SubscriptionService>(database)),
       service_rights_(std::make_unique<ServiceRightsService>(database, limits.max_rights_rules)),
       notifications_(std::make_unique<NotificationService>(
-          database, NotificationLimits{limits.max_notifications_per_request})) {}
+          database, NotificationLimits{limits.max_notifications_per_request})),
+      streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)) {}
 
 Services::~Services() = default;
 
@@ -32,6 +34,7 @@ PrefillService& Services::prefills() { return *prefills_; }
 SubscriptionService& Services::subscriptions() { return *subscriptions_; }
 ServiceRightsService& Services::serviceRights() { return *service_rights_; }
 NotificationService& Services::notifications() { return *notifications_; }
+StreamedAttachmentService& Services::streamedAttachments() { return *streamed_attachments_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }
 

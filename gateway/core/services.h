@@ -22,6 +22,9 @@ struct CoreLimits {
   int pdf_max_pages = 200;                  // GetFormSetPdfBasic: pages rendered at most (then a notice)
   long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is not walked
   int max_rights_rules = 1000;              // AddRightsBasic / DeleteRightsBasic: rules per request
+  // One attachment on the ...Streamed endpoints (received to and sent from the file store in
+  // bounded buffers, never held in memory).
+  long max_streamed_attachment_bytes = 1L << 30;
   // How long service definitions and reportee grants are remembered (0 = always ask the database).
   // A revoked grant or changed service takes effect within this time.
   int lookup_cache_seconds = 5;
@@ -35,6 +38,7 @@ class PrefillService;
 class SubscriptionService;
 class ServiceRightsService;
 class NotificationService;
+class StreamedAttachmentService;
 
 class Services {
  public:
@@ -49,6 +53,7 @@ class Services {
   SubscriptionService& subscriptions();
   ServiceRightsService& serviceRights();
   NotificationService& notifications();
+  StreamedAttachmentService& streamedAttachments();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -62,6 +67,7 @@ class Services {
   std::unique_ptr<SubscriptionService> subscriptions_;
   std::unique_ptr<ServiceRightsService> service_rights_;
   std::unique_ptr<NotificationService> notifications_;
+  std::unique_ptr<StreamedAttachmentService> streamed_attachments_;
 };
 
 }  // namespace gateway::core

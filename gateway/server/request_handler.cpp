@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <string_view>
@@ -99,7 +100,8 @@ RequestHandler::RequestHandler(struct soap* worker_context, const Router& router
       health_(health),
       stopping_(stopping),
       request_timeout_(request_timeout),
-      base_recv_timeout_(worker_context->recv_timeout) {}
+      base_recv_timeout_(worker_context->recv_timeout),
+      max_message_bytes_(worker_context->recv_maxlength) {}
 
 RequestHandler::~RequestHandler() = default;
 
@@ -136,6 +138,11 @@ int RequestHandler::Hooks::onHeader(struct soap* soap, const char* key, const ch
     if (t_handler) t_handler->bad_encoding_ = true;
     return SOAP_HTTP_ERROR;
   }
+  if (t_handler && t_handler->soap_ == soap && !soap_tag_cmp(key, "Content-Type") && value) {
+    std::string type(value);
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+    t_handler->multipart_body_ = type.find("multipart/related") != std::string::npos;
+  }
   return g_default_parse_header(soap, key, value);
 }
 
@@ -145,6 +152,13 @@ int RequestHandler::Hooks::onParsed(struct soap* soap) {
   if (!self || self->soap_ != soap) return result;
   self->method_ = methodName(soap->status);
   if (result != SOAP_OK) return result;
+  // A MIME request to a streamed route may carry a large attachment after its envelope.
+  self->streamed_limit_ = self->streamedLimitFor(soap->path);
+  if (self->streamed_limit_ && self->multipart_body_) {
+    soap->recv_maxlength = self->max_message_bytes_ + self->streamed_limit_;
+  } else {
+    self->streamed_limit_ = 0;
+  }
   // Refuse an announced oversize body before reading any of it.
   if (soap->recv_maxlength && soap->length > soap->recv_maxlength) return soap->error = SOAP_HTTP_ERROR;
   if (soap->length > 0 && (soap->imode & SOAP_IO) != SOAP_IO_CHUNK) {
@@ -159,11 +173,21 @@ int RequestHandler::Hooks::onParsed(struct soap* soap) {
 std::size_t RequestHandler::Hooks::onReceive(struct soap* soap, char* buffer, std::size_t size) {
   RequestHandler* self = t_handler;
   if (!self || self->soap_ != soap) return g_default_receive(soap, buffer, size);
+  // On a streamed route the envelope itself keeps the normal limit; only the attachment may exceed it.
+  const bool attachment_flowing = self->context_ && self->context_->streaming_attachment;
+  if (self->streamed_limit_ && !attachment_flowing && soap->count >= self->max_message_bytes_) {
+    self->envelope_too_large_ = true;
+    return 0;
+  }
   if (self->body_bounded_ && self->body_left_ == 0) {
     self->body_exhausted_ = true;
     return 0;  // end of this request's body: EOF for the parser, not for the connection
   }
-  if (self->request_timeout_.count() > 0) {
+  if (attachment_flowing) {
+    // A streamed attachment (credentials already checked) may take longer than request_timeout;
+    // each read still has the per-read timeout.
+    soap->recv_timeout = self->base_recv_timeout_;
+  } else if (self->request_timeout_.count() > 0) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= self->request_deadline_) {
       self->timed_out_ = true;
@@ -229,6 +253,11 @@ bool RequestHandler::serveOne(const ClientConnection& connection, bool last) {
   timed_out_ = false;
   request_deadline_ = start + request_timeout_;
   soap_->recv_timeout = base_recv_timeout_;
+  context_ = &context;
+  streamed_limit_ = 0;
+  multipart_body_ = false;
+  envelope_too_large_ = false;
+  soap_->recv_maxlength = max_message_bytes_;  // a streamed request may have raised it
 
   // Per-request state ends with the request whatever path it took.
   struct Scope {
@@ -349,7 +378,13 @@ bool RequestHandler::connectionBroken(int error) const {
   return transportError(error) && !body_exhausted_ && !tooLarge();
 }
 
+std::uint64_t RequestHandler::streamedLimitFor(const char* path) const {
+  auto index = router_.find(path ? path : "");
+  return index ? bound_[*index]->streamedBodyLimit() : 0;
+}
+
 bool RequestHandler::tooLarge() const {
+  if (envelope_too_large_) return true;
   const ULONG64 limit = soap_->recv_maxlength;
   return limit && (soap_->count > limit || soap_->length > limit);
 }

@@ -18,6 +18,7 @@
 #include "server/router.h"
 #include "server/wsdl_publisher.h"
 #include "services/endpoint.h"
+#include "services/request_context.h"
 
 struct soap;
 
@@ -49,7 +50,9 @@ class RequestHandler {
   // wait for the receive timeout instead of failing as malformed); "Connection: close" on
   // responses sent while shutting down; the request's SOAP version restored once its body is read
   // (the generated dispatch() re-installs the namespace table, which resets soap->version to 1.1
-  // and would answer a SOAP 1.2 request as text/xml with a 1.1 fault inside a 1.2 envelope).
+  // and would answer a SOAP 1.2 request as text/xml with a 1.1 fault inside a 1.2 envelope);
+  // the size limit of a MIME request to a streamed route (BoundEndpoint::streamedBodyLimit): the
+  // SOAP envelope keeps limits.max_message_bytes, the attachment part may add the route's limit.
   static void installHooks(struct soap* master);
 
  private:
@@ -61,6 +64,7 @@ class RequestHandler {
   Outcome afterDispatch(int error);
   bool tooLarge() const;
   bool connectionBroken(int error) const;
+  std::uint64_t streamedLimitFor(const char* path) const;
   struct Hooks;  // the gSOAP callbacks (request_handler.cpp); they reach the per-request state
   friend struct Hooks;
   int answerGet();
@@ -75,7 +79,12 @@ class RequestHandler {
   int base_recv_timeout_;  // the worker context's per-read timeout (seconds), restored per request
   std::chrono::steady_clock::time_point request_deadline_{};
   bool timed_out_ = false;
+  std::uint64_t max_message_bytes_;  // the context's recv_maxlength as configured
   // Per request.
+  services::RequestContext* context_ = nullptr;
+  std::uint64_t streamed_limit_ = 0;  // nonzero: a MIME request to a streamed route
+  bool multipart_body_ = false;       // Content-Type: multipart/related
+  bool envelope_too_large_ = false;   // its envelope passed max_message_bytes before the attachment
   std::string request_id_header_;
   std::string operation_;
   int http_status_ = 0;         // set by answerGet

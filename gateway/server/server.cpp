@@ -82,6 +82,10 @@ Status checkConfig(const config::GatewayConfig& c) {
   }
   if (l.pdf_max_pages < 1) return Status::InvalidArgument("limits.pdf_max_pages must be at least 1");
   if (l.max_rights_rules < 1) return Status::InvalidArgument("limits.max_rights_rules must be at least 1");
+  // gSOAP sizes a binary part with an int.
+  if (l.max_streamed_attachment_bytes < 1 || l.max_streamed_attachment_bytes > 2147483647L) {
+    return Status::InvalidArgument("limits.max_streamed_attachment_bytes must be 1..2147483647");
+  }
   if (l.max_archive_search_results < 1) {
     return Status::InvalidArgument("limits.max_archive_search_results must be at least 1");
   }

@@ -60,6 +60,16 @@ class DownloadQueue final : public BoundService<Generated> {
     auto task = core_.archive().fetchByArchiveReference(owner.value(), textOf(req->archiveReference));
     if (!task.ok()) return fault(task.status(), kOp);
     resp.GetArchivedFormTaskBasicDQResult = toArchivedFormTaskDQ(soap, task.value());
+    if (request_was_mtom_ && resp.GetArchivedFormTaskBasicDQResult->Attachments) {
+      // Under MTOM each attachment's bytes travel as their own XOP part instead of inline base64.
+      for (auto* a : resp.GetArchivedFormTaskBasicDQResult->Attachments->ArchivedAttachmentDQBE) {
+        if (!a || !a->AttachmentData || !a->AttachmentData->__ptr || a->AttachmentData->__size == 0) continue;
+        // "cid:" makes gSOAP write href="cid:..." and the part's Content-ID as <...> (RFC 2392).
+        const std::string cid = "cid:attachment-" + std::to_string(a->AttachmentId ? *a->AttachmentId : 0) + "@gateway";
+        a->AttachmentData->id = soap_strdup(soap, cid.c_str());
+        a->AttachmentData->type = soap_strdup(soap, "application/octet-stream");
+      }
+    }
     return SOAP_OK;
   }
 
@@ -74,7 +84,7 @@ class DownloadQueue final : public BoundService<Generated> {
     return SOAP_OK;
   }
 
-  // The PDF travels inline as base64 (xsd:base64Binary without an XOP include, also under MTOM).
+  // The PDF travels inline as base64, or as an XOP part when the request was MTOM.
   int GetFormSetPdfBasic(_dq__GetFormSetPdfBasic* req, _dq__GetFormSetPdfBasicResponse& resp) override {
     answerInKind();
     static const char* kOp = "GetFormSetPdfBasic";
@@ -89,6 +99,10 @@ class DownloadQueue final : public BoundService<Generated> {
     binary->__ptr = static_cast<unsigned char*>(soap_malloc(soap, bytes.size() + 1));
     if (!binary->__ptr) return fault(Status::Internal("out of memory for the PDF"), kOp);
     std::memcpy(binary->__ptr, bytes.data(), bytes.size());
+    if (request_was_mtom_) {
+      binary->id = soap_strdup(soap, "cid:form-set-pdf@gateway");
+      binary->type = soap_strdup(soap, "application/pdf");
+    }
     resp.GetFormSetPdfBasicResult = binary;
     return SOAP_OK;
   }

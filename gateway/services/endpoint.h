@@ -2,6 +2,7 @@
 // What the server needs of one SOAP service: where it lives, which WSDL it serves, and how to
 // dispatch a request on a worker's gSOAP context. gSOAP types stay out of this header.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ class BoundEndpoint {
   // operation and sends the response. Returns SOAP_OK, or an error code with the fault prepared
   // (SOAP_FAULT from an operation) or not (an engine error); the server sends the fault.
   virtual int dispatch() = 0;
+  // Nonzero for an endpoint that streams an attachment of up to this many bytes from a MIME (MTOM)
+  // request body into storage. The server then lets such a request's body grow past
+  // limits.max_message_bytes by this much, but only once the endpoint has set
+  // RequestContext::streaming_attachment (after the SOAP envelope, which keeps the normal limit).
+  virtual std::uint64_t streamedBodyLimit() const { return 0; }
 };
 
 class Endpoint {

@@ -19,5 +19,7 @@ std::unique_ptr<Endpoint> makePreFillEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeSubscriptionEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeIntermediaryPrefillEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeNotificationAgencyEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeIntermediaryInboundStreamedEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeServiceOwnerArchiveStreamedEndpoint(core::Services& core);
 
 }  // namespace gateway::services

@@ -15,6 +15,9 @@ struct RequestContext {
   auth::CertificateIdentity certificate;  // the verified client certificate
   std::string path;                       // URL path without query
   std::string request_id;                 // correlates log lines of one request
+  // Set by a streamed endpoint (BoundEndpoint::streamedBodyLimit) when it starts reading the
+  // attachment parts of a MIME body; until then the body keeps limits.max_message_bytes.
+  bool streaming_attachment = false;
 };
 
 // Attaches `context` (not owned; must outlive the request) to `soap`.

@@ -1,6 +1,7 @@
 // openLocalFileStore: blobs under <root>/<k0k1>/<k2k3>/<key>, key = 128 random bits in hex.
 // put(): temp file in the final folder (same filesystem) -> write -> fsync -> rename -> fsync folder,
 // plus fsync of any folder it had to create, so a returned key names complete, durable bytes.
+// create() does the same piece by piece (SHA-256 on the way); open() reads a blob in pieces.
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -12,6 +13,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/log.h"
 #include "persistence/database.h"
@@ -80,6 +82,144 @@ int ensureDir(const std::string& path, bool& created) {
   }
   return errno == EEXIST ? 0 : errno;
 }
+
+std::string newKey() {
+  unsigned char random[kKeyHexLength / 2];
+  if (RAND_bytes(random, sizeof random) != 1) return {};
+  return toHex(random, sizeof random);
+}
+
+// The folders of a key, created when missing; `created*` say which were new (to fsync their parent).
+struct KeyFolders {
+  std::string level1, level2;
+  bool created1 = false, created2 = false;
+};
+
+Result<KeyFolders> makeFolders(const std::string& root, const std::string& key) {
+  KeyFolders f;
+  f.level1 = root + "/" + key.substr(0, 2);
+  f.level2 = f.level1 + "/" + key.substr(2, 2);
+  if (int e = ensureDir(f.level1, f.created1)) return ioError("mkdir", e);
+  if (int e = ensureDir(f.level2, f.created2)) return ioError("mkdir", e);
+  return f;
+}
+
+// Renames a complete, fsync'ed temp file into place and makes the rename durable.
+Status publish(const std::string& root, const KeyFolders& f, const std::string& temp, const std::string& key) {
+  const std::string final_path = f.level2 + "/" + key;
+  if (::rename(temp.c_str(), final_path.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(temp.c_str());
+    return ioError("rename", e);
+  }
+  if (int e = fsyncPath(f.level2)) return ioError("fsync dir", e);
+  if (f.created2) {
+    if (int e = fsyncPath(f.level1)) return ioError("fsync dir", e);
+  }
+  if (f.created1) {
+    if (int e = fsyncPath(root)) return ioError("fsync dir", e);
+  }
+  return Status::Ok();
+}
+
+class LocalBlobWriter final : public BlobWriter {
+ public:
+  LocalBlobWriter(std::string root, std::string key, KeyFolders folders, std::string temp, int fd, EVP_MD_CTX* sha)
+      : root_(std::move(root)), key_(std::move(key)), folders_(std::move(folders)), temp_(std::move(temp)), fd_(fd),
+        sha_(sha) {
+    pending_.reserve(kWriteBuffer);
+  }
+  ~LocalBlobWriter() override {
+    if (!done_) ::unlink(temp_.c_str());
+    EVP_MD_CTX_free(sha_);
+  }
+
+  // gSOAP hands over a couple of KB at a time: gather them into one write(2) per kWriteBuffer.
+  Status write(const char* data, std::size_t size) override {
+    if (done_ || failed_) return Status::Unavailable("file store: writer is closed");
+    if (EVP_DigestUpdate(sha_, data, size) != 1) return fail(Status::Internal("file store: sha256 failed"));
+    size_ += static_cast<std::int64_t>(size);
+    if (pending_.size() + size > kWriteBuffer) {
+      if (Status s = flush(); !s.ok()) return s;
+    }
+    if (size >= kWriteBuffer) return writeOut(data, size);
+    pending_.insert(pending_.end(), data, data + size);
+    return Status::Ok();
+  }
+
+  std::int64_t size() const override { return size_; }
+
+  Result<StoredBlob> commit() override {
+    if (done_ || failed_) return Status::Unavailable("file store: writer is closed");
+    StoredBlob blob;
+    blob.key = key_;
+    blob.size = size_;
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_length = 0;
+    if (EVP_DigestFinal_ex(sha_, digest, &digest_length) != 1) return fail(Status::Internal("file store: sha256 failed"));
+    blob.sha256_hex = toHex(digest, digest_length);
+    if (Status s = flush(); !s.ok()) return s;
+    if (::fsync(fd_.get()) != 0) return fail(ioError("fsync", errno));
+    if (::close(fd_.release()) != 0) return fail(ioError("close", errno));
+    done_ = true;  // publish() removes the temp file itself when the rename fails
+    if (Status s = publish(root_, folders_, temp_, key_); !s.ok()) return s;
+    return blob;
+  }
+
+ private:
+  static constexpr std::size_t kWriteBuffer = 64 * 1024;
+
+  Status fail(Status status) {
+    failed_ = true;
+    return status;
+  }
+
+  Status flush() {
+    Status s = writeOut(pending_.data(), pending_.size());
+    pending_.clear();
+    return s;
+  }
+
+  Status writeOut(const char* data, std::size_t size) {
+    std::size_t written = 0;
+    while (written < size) {
+      ssize_t n = ::write(fd_.get(), data + written, size - written);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return fail(ioError("write", errno));
+      }
+      written += static_cast<std::size_t>(n);
+    }
+    return Status::Ok();
+  }
+
+  const std::string root_, key_;
+  const KeyFolders folders_;
+  const std::string temp_;
+  Fd fd_;
+  EVP_MD_CTX* sha_;
+  std::vector<char> pending_;  // at most kWriteBuffer bytes not yet written
+  std::int64_t size_ = 0;
+  bool done_ = false;
+  bool failed_ = false;
+};
+
+class LocalBlobReader final : public BlobReader {
+ public:
+  LocalBlobReader(int fd, std::int64_t size) : fd_(fd), size_(size) {}
+  std::int64_t size() const override { return size_; }
+  Result<std::size_t> read(char* buffer, std::size_t capacity) override {
+    for (;;) {
+      ssize_t n = ::read(fd_.get(), buffer, capacity);
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno != EINTR) return ioError("read", errno);
+    }
+  }
+
+ private:
+  Fd fd_;
+  const std::int64_t size_;
+};
 
 class LocalFileStore final : public FileStore {
  public:
@@ -158,6 +298,36 @@ class LocalFileStore final : public FileStore {
     }
     out.resize(done);
     return out;
+  }
+
+  Result<std::unique_ptr<BlobWriter>> create() override {
+    std::string key = newKey();
+    if (key.empty()) return Status::Internal("file store: no randomness");
+    auto folders = makeFolders(root_, key);
+    if (!folders.ok()) return folders.status();
+    std::string temp = folders->level2 + "/.tmp-" + key + "-XXXXXX";
+    Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
+    if (fd.get() < 0) return ioError("create", errno);
+    EVP_MD_CTX* sha = EVP_MD_CTX_new();
+    if (!sha || EVP_DigestInit_ex(sha, EVP_sha256(), nullptr) != 1) {
+      EVP_MD_CTX_free(sha);
+      ::unlink(temp.c_str());
+      return Status::Internal("file store: sha256 failed");
+    }
+    return std::unique_ptr<BlobWriter>(
+        std::make_unique<LocalBlobWriter>(root_, std::move(key), std::move(folders).value(), temp, fd.release(), sha));
+  }
+
+  Result<std::unique_ptr<BlobReader>> open(const std::string& key) override {
+    if (!isValidKey(key)) return Status::NotFound("file store: no such blob");
+    Fd fd(::open(pathOf(key).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (fd.get() < 0) {
+      if (errno == ENOENT) return Status::NotFound("file store: no such blob");
+      return ioError("open", errno);
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return ioError("stat", errno);
+    return std::unique_ptr<BlobReader>(std::make_unique<LocalBlobReader>(fd.release(), st.st_size));
   }
 
   Status remove(const std::string& key) override {

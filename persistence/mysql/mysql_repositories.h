@@ -45,6 +45,9 @@ class MysqlSubmissionRepository final : public SubmissionRepository {
   Status purgeQueueItem(Id owner_id, const std::string& archive_reference) override;
   Result<ArchivedSubmission> getByArchiveReference(Id owner_id, const std::string& archive_reference) override;
   Result<ArchivedSubmission> getById(Id owner_id, Id submission_id) override;
+  Result<SubmittedBy> findSubmittedBy(Id system_id, Id submission_id) override;
+  Result<Id> addAttachment(Id system_id, Id submission_id, const AttachmentRecord& attachment) override;
+  Result<AttachmentRecord> findAttachment(Id owner_id, Id attachment_id) override;
   Status appendShipmentStatus(Id owner_id, const std::string& archive_reference, ShipmentStatus status,
                               const std::string& description) override;
   Result<ShipmentPage> shipmentStatus(Id owner_id, const ShipmentQuery& query, int limit) override;

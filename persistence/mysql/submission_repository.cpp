@@ -160,9 +160,86 @@ Result<ArchivedSubmission> MysqlSubmissionRepository::getByArchiveReference(Id o
   return getById(owner_id, *id);
 }
 
+Result<SubmissionRepository::SubmittedBy> MysqlSubmissionRepository::findSubmittedBy(Id system_id,
+                                                                                      Id submission_id) {
+  SubmittedBy found;
+  Status status = db_.run(TransactionMode::kAutocommit, "submission.findSubmittedBy", [&](Session& session) -> Status {
+    auto& statement = session.prepare(
+        "SELECT s.id, s.reportee, (SELECT COUNT(*) FROM submission_attachment a WHERE a.submission_id = s.id) "
+        "FROM submission s WHERE s.id = ? AND s.system_id = ?");
+    Params(statement).id(submission_id).id(system_id);
+    std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
+    if (!rows->next()) return Status::NotFound("no submission with this reportee element id");
+    found.submission_id = rows->getInt64(1);
+    found.reportee = getString(*rows, 2);
+    found.attachment_count = rows->getInt(3);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return found;
+}
+
+Result<Id> MysqlSubmissionRepository::addAttachment(Id system_id, Id submission_id, const AttachmentRecord& a) {
+  Id attachment_id = 0;
+  Status status = db_.runInTransaction("submission.addAttachment", [&](Session& session) -> Status {
+    // INSERT ... SELECT: the row exists only if the submission is the system's, decided in the same statement.
+    auto& statement = session.prepare(
+        "INSERT INTO submission_attachment (submission_id, name, file_name, attachment_type_name, "
+        "end_user_system_reference, parent_reference, encrypted, size, sha256, storage_key) "
+        "SELECT s.id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM submission s WHERE s.id = ? AND s.system_id = ?");
+    Params(statement)
+        .str(a.name)
+        .str(a.file_name)
+        .str(a.attachment_type_name)
+        .str(a.end_user_system_reference)
+        .str(a.parent_reference)
+        .boolean(a.encrypted)
+        .i64(a.size)
+        .str(a.sha256_hex)
+        .str(a.storage_key)
+        .id(submission_id)
+        .id(system_id);
+    if (statement.executeUpdate() == 0) return Status::NotFound("no submission with this reportee element id");
+    auto& last = session.prepare("SELECT LAST_INSERT_ID()");
+    std::unique_ptr<sql::ResultSet> rows(last.executeQuery());
+    if (!rows->next()) return Status::Internal("no id for the new attachment");
+    attachment_id = rows->getInt64(1);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return attachment_id;
+}
+
+Result<AttachmentRecord> MysqlSubmissionRepository::findAttachment(Id owner_id, Id attachment_id) {
+  AttachmentRecord a;
+  Status status = db_.run(TransactionMode::kAutocommit, "submission.findAttachment", [&](Session& session) -> Status {
+    auto& statement = session.prepare(
+        "SELECT a.id, a.name, a.file_name, a.attachment_type_name, a.end_user_system_reference, a.parent_reference, "
+        "a.encrypted, a.size, a.sha256, a.storage_key FROM submission_attachment a "
+        "JOIN submission s ON s.id = a.submission_id WHERE a.id = ? AND s.owner_id = ?");
+    Params(statement).id(attachment_id).id(owner_id);
+    std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
+    if (!rows->next()) return Status::NotFound("no attachment with this id");
+    a.id = rows->getInt64(1);
+    a.name = getString(*rows, 2);
+    a.file_name = getString(*rows, 3);
+    a.attachment_type_name = getString(*rows, 4);
+    a.end_user_system_reference = getString(*rows, 5);
+    a.parent_reference = getString(*rows, 6);
+    a.encrypted = rows->getBoolean(7);
+    a.size = rows->getInt64(8);
+    a.sha256_hex = getString(*rows, 9);
+    a.storage_key = getString(*rows, 10);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return a;
+}
+
 Result<ArchivedSubmission> MysqlSubmissionRepository::getById(Id owner_id, Id submission_id) {
   ArchivedSubmission archived;
-  // Autocommit reads are enough: a submission's rows are written in one transaction and never change.
+  // Autocommit reads are enough: a submission's rows are written in one transaction and never change,
+  // except that streamed attachments may be added later (each in its own transaction).
   Status status = db_.run(TransactionMode::kAutocommit, "submission.get", [&](Session& session) -> Status {
     archived = ArchivedSubmission();
     {

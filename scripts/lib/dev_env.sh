@@ -32,6 +32,8 @@ readonly DEV_ENDPOINTS=(
   /ServiceEngineExternal/SubscriptionBasic.svc
   /IntermediaryExternal/IntermediaryPrefillBasic.svc
   /ServiceEngineExternal/NotificationAgencyExternalBasic.svc
+  /IntermediaryExternal/IntermediaryInboundBasicStreamed.svc
+  /ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 

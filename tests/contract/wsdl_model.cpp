@@ -227,12 +227,15 @@ class Loader {
 
   void loadMessage(const xmlNode* m) {
     std::vector<QName> parts;
+    const QName message{out_.target_namespace_, attrOr(m, "name", "")};
     for (const xmlNode* p : children(m)) {
       if (!is(p, kWsdlNs, "part")) continue;
       if (attr(p, "element")) parts.push_back(refAttr(p, "element", RefKind::kElement));
       else if (attr(p, "type")) parts.push_back(refAttr(p, "type", RefKind::kType));
+      else continue;
+      part_elements_[{message, attrOr(p, "name", "")}] = parts.back();
     }
-    messages_[{out_.target_namespace_, attrOr(m, "name", "")}] = parts;
+    messages_[message] = parts;
   }
 
   void loadPortType(const xmlNode* pt) {
@@ -280,6 +283,11 @@ class Loader {
       }
       if (const xmlNode* in = firstChild(o, kWsdlNs, "input")) {
         if (const xmlNode* body = firstSoapChild(in, "body")) op.input_use = attrOr(body, "use", "");
+        for (const xmlNode* h : children(in)) {
+          if (!isSoap(h, "header")) continue;
+          auto it = part_elements_.find({refAttr(h, "message", RefKind::kMessage), attrOr(h, "part", "")});
+          op.input_headers.push_back(it == part_elements_.end() ? QName{} : it->second);
+        }
       }
       if (const xmlNode* o2 = firstChild(o, kWsdlNs, "output")) {
         if (const xmlNode* body = firstSoapChild(o2, "body")) op.output_use = attrOr(body, "use", "");
@@ -339,6 +347,7 @@ class Loader {
   Document& out_;
   std::vector<Reference> refs_;
   std::map<QName, std::vector<QName>> messages_;
+  std::map<std::pair<QName, std::string>, QName> part_elements_;  // (message, part name) -> element
   std::map<QName, std::map<std::string, PortTypeOp>> port_types_;
 };
 

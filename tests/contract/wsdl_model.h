@@ -72,6 +72,7 @@ struct Operation {
   std::string output_use;
   std::optional<QName> input_element;   // element of the single part of the input message
   std::optional<QName> output_element;
+  std::vector<QName> input_headers;     // elements of the input's soap:header parts, binding order
   std::vector<Fault> faults;
 };
 

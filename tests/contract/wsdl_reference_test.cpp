@@ -6,6 +6,9 @@
 //
 // IntermediaryInbound and ArchiveCommon have no Basic reference: their messages and types are
 // compared with the EC2 contract's, whose service namespace (2010/10) maps onto the Basic one (2009/10).
+// The two streamed services (IntermediaryInbound streamed, ServiceOwnerArchive streamed) have no
+// Basic reference either: they are compared with their EC2 streamed contracts, whose namespace
+// (2013/06) they share, as Altinn's Basic and EC2 streamed Broker contracts do.
 //
 // Without the reference directory the cases are skipped (reported, not silently passed).
 #define BOOST_TEST_MODULE wsdl_reference
@@ -17,6 +20,7 @@
 #include <ostream>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "contract_paths.h"
@@ -61,6 +65,8 @@ constexpr const char* kIibBasicNs = "http://www.altinn.no/services/Intermediary/
 constexpr const char* kIibEc2Ns = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2010/10";
 constexpr const char* kAcomBasicNs = "http://www.altinn.no/services/Archive/ArchiveCommon/2009/10";
 constexpr const char* kAcomEc2Ns = "http://www.altinn.no/services/Archive/ArchiveCommon/2010/10";
+constexpr const char* kIibStreamedNs = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2013/06";
+constexpr const char* kSoaStreamedNs = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2013/06";
 
 tt::assertion_result referencesPresent(utf::test_unit_id) {
   const bool found = std::filesystem::is_directory(wsdl::referenceDir());
@@ -382,6 +388,102 @@ BOOST_AUTO_TEST_CASE(ArchiveCommonHasTheEc2ShapeUnderItsBasicNames) {
   BOOST_TEST(shapes.types() >= 4);
   BOOST_TEST_MESSAGE("ArchiveCommon: compared " << shapes.types() << " types, " << shapes.particles()
                                                 << " elements with EC2");
+}
+
+// A derived streamed operation: EC2's wrapper contents (compared member by member, names included
+// unless `compare_names` is false: result members carry the operation name), EC2's headers.
+void compareStreamedOperation(const Document& ec2, const Document& ours, const wsdl::Operation& r,
+                              const wsdl::Operation& o, ShapeComparison& shapes, bool compare_names) {
+  BOOST_TEST(o.style == r.style);
+  BOOST_TEST(o.input_use == r.input_use);
+  BOOST_TEST(o.output_use == r.output_use);
+  BOOST_TEST_REQUIRE(r.input_element.has_value());
+  BOOST_TEST_REQUIRE(o.input_element.has_value());
+  BOOST_TEST_REQUIRE(r.output_element.has_value());
+  BOOST_TEST_REQUIRE(o.output_element.has_value());
+  for (auto [re, oe, what] : {std::tuple{*r.input_element, *o.input_element, "request"},
+                              std::tuple{*r.output_element, *o.output_element, "response"}}) {
+    const Particle* rp = ec2.element(re);
+    const Particle* op = ours.element(oe);
+    BOOST_TEST_REQUIRE(rp != nullptr);
+    BOOST_TEST_REQUIRE(op != nullptr);
+    BOOST_TEST_REQUIRE(rp->inline_type != nullptr);
+    BOOST_TEST_REQUIRE(op->inline_type != nullptr);
+    const auto& rs = rp->inline_type->sequence;
+    const auto& os = op->inline_type->sequence;
+    BOOST_TEST_REQUIRE(rs.size() == os.size());
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+      const bool names_match = compare_names || std::string(what) == "request";
+      shapes.particle(rs[i], os[i], std::string(what) + "/" + rs[i].name, names_match);
+    }
+  }
+  auto strs = [](const std::vector<QName>& names) {
+    std::vector<std::string> out;
+    for (const QName& n : names) out.push_back(n.str());
+    return out;
+  };
+  BOOST_TEST(strs(o.input_headers) == strs(r.input_headers), tt::per_element());
+  for (const QName& h : r.input_headers) shapes.element(h, h, "header " + h.local);
+  compareFaults(r, o, shapes);
+}
+
+// No Basic reference exists: EC2's streamed upload under its Basic names (body element
+// StreamedAttachmentBasicBE), EC2's eight header elements and response unchanged; SOAP 1.1, MTOM.
+BOOST_AUTO_TEST_CASE(IntermediaryInboundStreamedHasTheEc2StreamedShapeUnderItsBasicNames) {
+  const auto ec2 = load(wsdl::referenceDir() / "IntermediaryInbound" / "IntermediaryInboundExternalEC2StreamedSF.wsdl");
+  const auto ours = load(wsdl::projectWsdlDir() / "IntermediaryInboundExternalBasicStreamed.wsdl");
+  ShapeComparison shapes(*ec2, *ours);
+  BOOST_TEST(ours->targetNamespace() == kIibStreamedNs);
+  BOOST_TEST(ec2->targetNamespace() == kIibStreamedNs);
+  const wsdl::Binding& ob = ours->binding();
+  BOOST_TEST(ob.name == "BasicHttpBinding_IIntermediaryInboundExternalBasicStreamed");
+  BOOST_TEST(ob.soap_version == "1.1");
+  BOOST_TEST(pathOf(ours->addressOf(ob.name)) == "/IntermediaryExternal/IntermediaryInboundBasicStreamed.svc");
+  BOOST_TEST(operationNames(*ours) == (std::vector<std::string>{"SubmitAttachmentStreamedBasic", "Test"}),
+             tt::per_element());
+  const wsdl::Operation* r = ec2->binding().operation("SubmitAttachmentStreamedEC");
+  const wsdl::Operation* o = ob.operation("SubmitAttachmentStreamedBasic");
+  BOOST_TEST_REQUIRE(r != nullptr);
+  BOOST_TEST_REQUIRE(o != nullptr);
+  BOOST_TEST(o->soap_action ==
+             std::string(kIibStreamedNs) + "/IIntermediaryInboundExternalBasicStreamed/SubmitAttachmentStreamedBasic");
+  BOOST_TEST(o->input_element->str() == QName({kIibStreamedNs, "StreamedAttachmentBasicBE"}).str());
+  BOOST_TEST(o->output_element->str() == r->output_element->str());
+  BOOST_TEST(r->input_headers.size() == 8u);
+  compareStreamedOperation(*ec2, *ours, *r, *o, shapes, true);
+  const wsdl::Operation* our_test = ob.operation("Test");
+  BOOST_TEST_REQUIRE(our_test != nullptr);
+  BOOST_TEST(our_test->soap_action == ec2->binding().operation("Test")->soap_action);
+  BOOST_TEST_MESSAGE("IntermediaryInbound streamed: compared " << shapes.types() << " types, " << shapes.particles()
+                                                               << " elements with EC2");
+}
+
+// No Basic reference exists: EC2's streamed download under its Basic names, same parameters and
+// StreamBody result; SOAP 1.1, MTOM.
+BOOST_AUTO_TEST_CASE(ServiceOwnerArchiveStreamedHasTheEc2StreamedShapeUnderItsBasicNames) {
+  const auto ec2 =
+      load(wsdl::referenceDir() / "ServiceOwnerArchiveExternal" / "ServiceOwnerArchiveExternalStreamedEC2SF.wsdl");
+  const auto ours = load(wsdl::projectWsdlDir() / "ServiceOwnerArchiveExternalStreamedBasic.wsdl");
+  ShapeComparison shapes(*ec2, *ours);
+  BOOST_TEST(ours->targetNamespace() == kSoaStreamedNs);
+  const wsdl::Binding& ob = ours->binding();
+  BOOST_TEST(ob.name == "BasicHttpBinding_IServiceOwnerArchiveExternalStreamedBasic");
+  BOOST_TEST(ob.soap_version == "1.1");
+  BOOST_TEST(pathOf(ours->addressOf(ob.name)) == "/ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc");
+  BOOST_TEST(operationNames(*ours) == (std::vector<std::string>{"GetAttachmentDataStreamedBasic", "Test"}),
+             tt::per_element());
+  const wsdl::Operation* r = ec2->binding().operation("GetAttachmentDataStreamedEC");
+  const wsdl::Operation* o = ob.operation("GetAttachmentDataStreamedBasic");
+  BOOST_TEST_REQUIRE(r != nullptr);
+  BOOST_TEST_REQUIRE(o != nullptr);
+  BOOST_TEST(o->soap_action ==
+             std::string(kSoaStreamedNs) + "/IServiceOwnerArchiveExternalStreamedBasic/GetAttachmentDataStreamedBasic");
+  BOOST_TEST(o->input_element->str() == QName({kSoaStreamedNs, "GetAttachmentDataStreamedBasic"}).str());
+  BOOST_TEST(o->output_element->str() == QName({kSoaStreamedNs, "GetAttachmentDataStreamedBasicResponse"}).str());
+  compareStreamedOperation(*ec2, *ours, *r, *o, shapes, false);
+  BOOST_TEST(shapes.types() >= 1);  // StreamBody
+  BOOST_TEST_MESSAGE("ServiceOwnerArchive streamed: compared " << shapes.types() << " types, " << shapes.particles()
+                                                               << " elements with EC2");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,8 +5,9 @@ Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, Rec
 ReceiptExternal, PreFill, Subscription and NotificationAgency, points them at a running gateway, and
 drives the whole submission flow, a prefill that an end-user system completes, subscriptions and
 standalone notifications (template DevVarsel, as scripts/lib/dev_env.sh registers it);
-SubmitFormTaskBasic, the ArchiveCommon search (no Basic reference WSDL exists for either) and the
-gateway-extension GetPrefilledFormTasksBasic are driven from the WSDLs the gateway serves at ?wsdl.
+SubmitFormTaskBasic, the ArchiveCommon search, the two streamed services (no Basic reference WSDL
+exists for any of them) and the gateway-extension GetPrefilledFormTasksBasic are driven from the
+WSDLs the gateway serves at ?wsdl.
 
 Usage: /usr/bin/python3 zeep_flow.py --dev-env .local/dev-env.json [--reference-dir DIR]
 The dev-env file has the shape of the contract's .local/dev-env.json. Exit 0 when every check
@@ -14,8 +15,10 @@ passed; prints one line per check and a closing 'N passed, N failed' line.
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
+import re
 import sys
 import uuid
 
@@ -33,6 +36,8 @@ PREFILL = "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10"
 SUBSCRIPTION = "http://www.altinn.no/services/ServiceEngine/Subscription/2009/10"
 SRR = "http://www.altinn.no/services/Register/SRR/2015/06"
 NOTIFICATION = "http://www.altinn.no/services/ServiceEngine/Notification/2010/10"
+IIBS = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2013/06"
+SOAS = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2013/06"
 
 REFERENCE_FILES = {
     "dq": "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl",
@@ -176,6 +181,60 @@ def archive_search(env, archive_reference):
     except zeep.exceptions.Fault as fault:
         check("ArchiveCommon search with a malformed SSNOrOrgNumber gives an AltinnFault",
               fault_error_id(fault) is not None)
+
+
+def streamed(env, archive_reference):
+    """SubmitAttachmentStreamedBasic and GetAttachmentDataStreamedBasic from the served (derived) WSDLs.
+
+    zeep cannot send MTOM (it has no way to put a binary part beside the envelope), so it sends the
+    bytes inline as base64 in a plain text/xml request, which the gateway accepts within
+    limits.max_message_bytes. zeep does read MTOM answers (it resolves the xop:Include), so the
+    download is the gateway's real streamed answer."""
+    print("note zeep sends no MTOM: the upload goes inline as base64; the download is read as MTOM")
+    enduser = env["identities"]["enduser"]
+    agency = env["identities"]["agency"]
+    # Not ending in CR/LF: zeep strips those from both ends of a binary MTOM part it receives.
+    data = ("Strømmet vedlegg fra zeep: æøå ÆØÅ\n" * 2000 + "slutt").encode("utf-8")
+    up_path = "/IntermediaryExternal/IntermediaryInboundBasicStreamed.svc"
+    _, up = service(env, "enduser", env["base_url"] + up_path + "?wsdl",
+                    f"{{{IIBS}}}BasicHttpBinding_IIntermediaryInboundExternalBasicStreamed", up_path)
+    headers = {
+        "AttachmentTypeName": "text/plain", "CheckSum": hashlib.sha256(data).hexdigest(),
+        "EndUserSystemreference": "zeep-streamed", "FileName": "zeep-strøm.txt", "Name": "zeep",
+        "ReporteeElementId": int(archive_reference[2:]), "password": enduser["system_password"],
+        "userName": enduser["system_user"],
+    }
+    receipt = up.SubmitAttachmentStreamedBasic(dataStream=data, _soapheaders=headers)
+    check("SubmitAttachmentStreamedBasic (served WSDL, inline bytes) returns an OK receipt",
+          receipt.ReceiptStatusCode == "OK", str(receipt.ReceiptStatusCode))
+    match = re.match(r"Attachment (\d+) ", receipt.ReceiptText or "")
+    check("the receipt text names the new attachment id", match is not None, str(receipt.ReceiptText))
+    if not match:
+        return
+    attachment_id = int(match.group(1))
+    wrong = dict(headers, password="wrong")
+    try:
+        up.SubmitAttachmentStreamedBasic(dataStream=data, _soapheaders=wrong)
+        check("SubmitAttachmentStreamedBasic with a wrong password gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("SubmitAttachmentStreamedBasic with a wrong password gives ErrorID 989", fault_error_id(fault) == 989,
+              str(fault_error_id(fault)))
+
+    down_path = "/ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc"
+    binding = f"{{{SOAS}}}BasicHttpBinding_IServiceOwnerArchiveExternalStreamedBasic"
+    _, down = service(env, "agency", env["base_url"] + down_path + "?wsdl", binding, down_path)
+    got = down.GetAttachmentDataStreamedBasic(systemUserName=agency["system_user"],
+                                              systemPassword=agency["system_password"], attachmentId=attachment_id)
+    check("GetAttachmentDataStreamedBasic (MTOM answer) returns the uploaded bytes", got == data,
+          f"{len(got or b'')} bytes")
+    agency2 = env["identities"]["agency2"]
+    _, other = service(env, "agency2", env["base_url"] + down_path + "?wsdl", binding, down_path)
+    try:
+        other.GetAttachmentDataStreamedBasic(systemUserName=agency2["system_user"],
+                                             systemPassword=agency2["system_password"], attachmentId=attachment_id)
+        check("another service owner cannot download the attachment", False)
+    except zeep.exceptions.Fault as fault:
+        check("another service owner gets an AltinnFault for the attachment", fault_error_id(fault) is not None)
 
 
 def reference_flow(env, ref_dir, archive_reference, receipt_id):
@@ -490,6 +549,7 @@ def main():
         env = json.load(f)
     archive_reference, receipt_id = submit(env, "zeep-" + uuid.uuid4().hex[:12])
     archive_search(env, archive_reference)
+    streamed(env, archive_reference)
     if os.path.isdir(args.reference_dir):
         reference_flow(env, os.path.abspath(args.reference_dir), archive_reference, receipt_id)
         prefill_flow(env, os.path.abspath(args.reference_dir))

@@ -55,6 +55,20 @@ class SubmissionRepository {
   virtual Result<ArchivedSubmission> getByArchiveReference(Id owner_id, const std::string& archive_reference) = 0;
   virtual Result<ArchivedSubmission> getById(Id owner_id, Id submission_id) = 0;
 
+  // Streamed attachments (IntermediaryInbound streamed, ServiceOwnerArchive streamed).
+  struct SubmittedBy {
+    Id submission_id = 0;
+    std::string reportee;
+    int attachment_count = 0;
+  };
+  // The submission when system_id submitted it; kNotFound otherwise (unknown or another system's).
+  virtual Result<SubmittedBy> findSubmittedBy(Id system_id, Id submission_id) = 0;
+  // Adds one attachment row (bytes already in the file store) to a submission system_id submitted,
+  // in one transaction; kNotFound when it is not the system's. Returns the new attachment id.
+  virtual Result<Id> addAttachment(Id system_id, Id submission_id, const AttachmentRecord& attachment) = 0;
+  // An attachment of one of owner_id's archived submissions; kNotFound otherwise (also another owner's).
+  virtual Result<AttachmentRecord> findAttachment(Id owner_id, Id attachment_id) = 0;
+
   virtual Status appendShipmentStatus(Id owner_id, const std::string& archive_reference, ShipmentStatus status,
                                       const std::string& description) = 0;
   struct ShipmentQuery {

@@ -34,6 +34,7 @@ class GatewayUnderTest {
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
   bool running() const;  // the process has not exited
+  std::string storageRoot() const { return work_dir_ + "/files"; }  // the gateway's storage.root
 
   // Runs gatewayctl against this instance's database; returns its exit code.
   int gatewayctl(const std::string& arguments) const;

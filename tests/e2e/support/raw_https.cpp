@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -99,6 +100,17 @@ TrickleResult trickleRequest(const std::string& path, std::size_t content_length
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
+}
+
+bool rawPostAndDrop(const std::string& path, const std::string& content_type, std::size_t announced_length,
+                    const std::string& body_prefix, const std::string& identity, int wait_ms) {
+  RawTlsConnection c;
+  if (!c.open(identity)) return false;
+  const std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + content_type +
+                              "\r\nContent-Length: " + std::to_string(announced_length) + "\r\n\r\n" + body_prefix;
+  if (!c.write(request)) return false;
+  usleep(static_cast<useconds_t>(wait_ms) * 1000);
+  return true;  // ~RawTlsConnection closes the socket without a TLS close_notify: the body just stops
 }
 
 RawResponse rawRequest(const std::string& method, const std::string& path, const std::string& body,

@@ -31,4 +31,10 @@ struct TrickleResult {
 TrickleResult trickleRequest(const std::string& path, std::size_t content_length, std::chrono::milliseconds interval,
                              std::chrono::seconds give_up, const std::string& identity);
 
+// Sends a POST whose head announces `announced_length` body bytes but only `body_prefix` of them,
+// waits `wait_ms`, then closes the connection abruptly (no TLS close_notify): an upload cut off
+// half way. False when the connection could not be made or the write failed.
+bool rawPostAndDrop(const std::string& path, const std::string& content_type, std::size_t announced_length,
+                    const std::string& body_prefix, const std::string& identity, int wait_ms);
+
 }  // namespace gateway::testing

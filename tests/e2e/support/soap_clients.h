@@ -17,6 +17,9 @@
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREISubscriptionExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREINotificationAgencyExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy.h"
+#include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy.h"
 
 namespace gateway::testing {
 
@@ -30,6 +33,8 @@ using SubscriptionProxy = BasicHttpBinding_USCOREISubscriptionExternalBasicProxy
 using IntermediaryPrefillProxy = BasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy;
 using ServiceRightsProxy = BasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy;
 using NotificationProxy = BasicHttpBinding_USCOREINotificationAgencyExternalBasicProxy;
+using InboundStreamedProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy;
+using ArchiveStreamedProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
@@ -42,6 +47,8 @@ inline const char* const kSubscriptionPath = "/ServiceEngineExternal/Subscriptio
 inline const char* const kIntermediaryPrefillPath = "/IntermediaryExternal/IntermediaryPrefillBasic.svc";
 inline const char* const kServiceRightsPath = "/RegisterExternal/RegisterSRRAgencyExternalBasic.svc";
 inline const char* const kNotificationPath = "/ServiceEngineExternal/NotificationAgencyExternalBasic.svc";
+inline const char* const kInboundStreamedPath = "/IntermediaryExternal/IntermediaryInboundBasicStreamed.svc";
+inline const char* const kArchiveStreamedPath = "/ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>

@@ -80,6 +80,52 @@ BOOST_AUTO_TEST_CASE(Sha256IsOfTheBytes) {
   BOOST_TEST(store.value()->get(empty->key).value().empty());
 }
 
+BOOST_AUTO_TEST_CASE(StreamedWriteCommitsAndReadsBackInPieces) {
+  TempRoot root;
+  auto store = openLocalFileStore(root.path.string());
+  BOOST_REQUIRE(store.ok());
+  auto writer = store.value()->create();
+  BOOST_REQUIRE(writer.ok());
+  BOOST_TEST(writer.value()->write("a", 1).ok());
+  BOOST_TEST(writer.value()->write("bc", 2).ok());
+  BOOST_TEST(writer.value()->size() == 3);
+  BOOST_TEST(allFiles(root.path).size() == 1u);  // the temp file, not yet visible under a key
+  auto blob = writer.value()->commit();
+  BOOST_REQUIRE_MESSAGE(blob.ok(), blob.status().message());
+  BOOST_TEST(blob->sha256_hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  BOOST_TEST(blob->size == 3);
+  BOOST_TEST(store.value()->get(blob->key).value() == "abc");
+  BOOST_TEST(writer.value()->commit().status().code() == StatusCode::kUnavailable);  // only once
+  writer.value().reset();  // a committed blob outlives its writer
+  auto reader = store.value()->open(blob->key);
+  BOOST_REQUIRE(reader.ok());
+  BOOST_TEST(reader.value()->size() == 3);
+  char buffer[2];
+  std::string read;
+  for (;;) {
+    auto n = reader.value()->read(buffer, sizeof buffer);
+    BOOST_REQUIRE(n.ok());
+    if (n.value() == 0) break;
+    read.append(buffer, n.value());
+  }
+  BOOST_TEST(read == "abc");
+  BOOST_TEST(store.value()->open("00000000000000000000000000000000").status().code() == StatusCode::kNotFound);
+  BOOST_TEST(store.value()->open("../etc/passwd").status().code() == StatusCode::kNotFound);
+}
+
+BOOST_AUTO_TEST_CASE(AnAbandonedStreamedWriteLeavesNoFile) {
+  TempRoot root;
+  auto store = openLocalFileStore(root.path.string());
+  BOOST_REQUIRE(store.ok());
+  {
+    auto writer = store.value()->create();
+    BOOST_REQUIRE(writer.ok());
+    BOOST_TEST(writer.value()->write("partial", 7).ok());
+    BOOST_TEST(allFiles(root.path).size() == 1u);
+  }
+  BOOST_TEST(allFiles(root.path).empty());
+}
+
 BOOST_AUTO_TEST_CASE(KeysAreUniqueAndNoTempFilesRemain) {
   TempRoot root;
   auto store = openLocalFileStore(root.path.string());

@@ -375,6 +375,43 @@ BOOST_AUTO_TEST_CASE(OtherOwnersCannotReadOrTouchArchivedSubmissions) {
   BOOST_TEST(repo().getById(a.owner.id, created->submission_id + 1000000).status().code() == StatusCode::kNotFound);
 }
 
+BOOST_AUTO_TEST_CASE(StreamedAttachmentsJoinOnlyTheSubmittersFormTaskAndAreReadOnlyByItsOwner) {
+  Parties a = seedParties(db());
+  Parties b = seedParties(db());
+  auto created = repo().create(newSubmission(a));
+  BOOST_REQUIRE(created.ok());
+  const Id element = created->submission_id;
+
+  auto found = repo().findSubmittedBy(a.enduser_system.id, element);
+  BOOST_REQUIRE(found.ok());
+  BOOST_TEST(found->reportee == a.reportee);
+  BOOST_TEST(found->attachment_count == 1);  // the one newSubmission() carries
+  BOOST_TEST(repo().findSubmittedBy(b.enduser_system.id, element).status().code() == StatusCode::kNotFound);
+
+  AttachmentRecord big;
+  big.name = "Stor";
+  big.file_name = "stor.bin";
+  big.size = 300000000;
+  big.sha256_hex = std::string(64, 'b');
+  big.storage_key = "fedcba9876543210fedcba9876543210";
+  BOOST_TEST(repo().addAttachment(b.enduser_system.id, element, big).status().code() == StatusCode::kNotFound);
+  auto id = repo().addAttachment(a.enduser_system.id, element, big);
+  BOOST_REQUIRE_MESSAGE(id.ok(), id.status().message());
+  BOOST_TEST(repo().findSubmittedBy(a.enduser_system.id, element)->attachment_count == 2);
+
+  auto row = repo().findAttachment(a.owner.id, id.value());
+  BOOST_REQUIRE(row.ok());
+  BOOST_TEST(row->file_name == "stor.bin");
+  BOOST_TEST(row->size == 300000000);
+  BOOST_TEST(row->storage_key == big.storage_key);
+  BOOST_TEST(repo().findAttachment(b.owner.id, id.value()).status().code() == StatusCode::kNotFound);
+  BOOST_TEST(repo().findAttachment(a.owner.id, id.value() + 1000000).status().code() == StatusCode::kNotFound);
+  // It is part of the archived form set from now on.
+  auto archived = repo().getById(a.owner.id, element);
+  BOOST_REQUIRE(archived.ok());
+  BOOST_TEST(archived->attachments.size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(ShipmentStatusLogAppendsInOrder) {
   Parties p = seedParties(db());
   auto created = repo().create(newSubmission(p));

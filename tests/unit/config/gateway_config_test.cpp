@@ -66,7 +66,8 @@ BOOST_AUTO_TEST_CASE(ReadsKeysCommentsAndWhitespace) {
       "limits.max_message_bytes = 1048576\n"
       "limits.pdf_max_pages = 12\n"
       "limits.pdf_max_form_bytes = 65536\n"
-      "limits.max_archive_search_results = 250\n");
+      "limits.max_archive_search_results = 250\n"
+      "limits.max_streamed_attachment_bytes = 3221225472\n");
   auto c = loadConfig(f.path, Env{});
   BOOST_REQUIRE(c.ok());
   BOOST_TEST(c->server.host == "0.0.0.0");
@@ -78,6 +79,7 @@ BOOST_AUTO_TEST_CASE(ReadsKeysCommentsAndWhitespace) {
   BOOST_TEST(c->limits.pdf_max_pages == 12);
   BOOST_TEST(c->limits.pdf_max_form_bytes == 65536);
   BOOST_TEST(c->limits.max_archive_search_results == 250);
+  BOOST_TEST(c->limits.max_streamed_attachment_bytes == 3221225472L);  // beyond 32 bits
   BOOST_TEST(c->server.public_base_url == "https://0.0.0.0:9443");
   BOOST_TEST(c->database.password == "a#b");  // '#' inside a value is data, not a comment
 }

@@ -95,6 +95,29 @@ BOOST_AUTO_TEST_CASE(FormSetPdfRejectsUnknownLanguageAndUnmatchedDataFormat) {
               StatusCode::kInvalidArgument));
 }
 
+BOOST_AUTO_TEST_CASE(AttachmentsOverTheInlineLimitAreListedWithoutTheirBytes) {
+  limits.max_attachment_bytes = 10;
+  auto archived = archivedOf(9, "AR8");
+  files.blobs["small"] = "liten";
+  persistence::AttachmentRecord small;
+  small.id = 1;
+  small.size = 5;
+  small.storage_key = "small";
+  persistence::AttachmentRecord big;
+  big.id = 2;
+  big.size = 300000000;
+  big.storage_key = "not-in-the-store";  // never read: a read would fail the whole fetch
+  archived.attachments = {small, big};
+  db.submissions_.archived[{9, "AR8"}] = archived;
+  ArchiveService service(db, files, limits);
+  auto task = service.fetchByArchiveReference(owner, "AR8");
+  BOOST_REQUIRE_MESSAGE(task.ok(), task.status().message());
+  BOOST_REQUIRE_EQUAL(task->attachments.size(), 2u);
+  BOOST_TEST(task->attachments[0].bytes == "liten");
+  BOOST_TEST(task->attachments[1].bytes.empty());
+  BOOST_TEST(task->attachments[1].meta.size == 300000000);
+}
+
 BOOST_AUTO_TEST_CASE(ArchiveSearchPassesGivenCriteriaAndDropsEmptyOnes) {
   limits.max_archive_search = 7;
   ArchiveService service(db, files, limits);

@@ -2,6 +2,9 @@
 // In-memory fakes of the persistence interfaces, for core unit tests. Single-threaded; implement
 // just enough behaviour (scoping, duplicate rule) for the rules under test.
 
+#include <openssl/evp.h>
+
+#include <algorithm>
 #include <map>
 #include <tuple>
 #include <set>
@@ -70,6 +73,33 @@ class FakeSubmissions : public SubmissionRepository {
     return it->second;
   }
   Result<ArchivedSubmission> getById(Id, Id) override { return Status::NotFound("none"); }
+  // Streamed attachments: submissions by (system_id, submission_id); attachments by owner.
+  std::map<std::pair<Id, Id>, SubmittedBy> submitted_by;
+  std::map<Id, Id> submission_owner;  // submission id -> owner id
+  std::map<Id, std::pair<Id, AttachmentRecord>> attachments;  // id -> (submission id, row)
+  Status fail_add_attachment;  // when set (not ok), addAttachment() fails with it
+  Result<SubmittedBy> findSubmittedBy(Id system_id, Id submission_id) override {
+    auto it = submitted_by.find({system_id, submission_id});
+    if (it == submitted_by.end()) return Status::NotFound("none");
+    return it->second;
+  }
+  Result<Id> addAttachment(Id system_id, Id submission_id, const AttachmentRecord& a) override {
+    if (!fail_add_attachment.ok()) return fail_add_attachment;
+    auto it = submitted_by.find({system_id, submission_id});
+    if (it == submitted_by.end()) return Status::NotFound("none");
+    ++it->second.attachment_count;
+    const Id id = static_cast<Id>(attachments.size() + 1);
+    attachments[id] = {submission_id, a};
+    attachments[id].second.id = id;
+    return id;
+  }
+  Result<AttachmentRecord> findAttachment(Id owner_id, Id attachment_id) override {
+    auto it = attachments.find(attachment_id);
+    if (it == attachments.end()) return Status::NotFound("none");
+    auto owner = submission_owner.find(it->second.first);
+    if (owner == submission_owner.end() || owner->second != owner_id) return Status::NotFound("none");
+    return it->second.second;
+  }
   Status appendShipmentStatus(Id, const std::string&, ShipmentStatus, const std::string&) override {
     return Status::Ok();
   }
@@ -324,6 +354,56 @@ class FakeFileStore : public FileStore {
   Status remove(const std::string& key) override {
     blobs.erase(key);
     return Status::Ok();
+  }
+  // Streaming: bytes collect in memory and land in `blobs` on commit (these tests move little data).
+  class Writer : public BlobWriter {
+   public:
+    explicit Writer(FakeFileStore& store) : store_(store) {}
+    Status write(const char* data, std::size_t size) override {
+      bytes_.append(data, size);
+      return Status::Ok();
+    }
+    std::int64_t size() const override { return static_cast<std::int64_t>(bytes_.size()); }
+    Result<StoredBlob> commit() override {
+      auto blob = store_.put(bytes_);
+      unsigned char digest[EVP_MAX_MD_SIZE];
+      unsigned int length = 0;
+      EVP_Digest(bytes_.data(), bytes_.size(), digest, &length, EVP_sha256(), nullptr);
+      static const char* kHex = "0123456789abcdef";
+      blob->sha256_hex.clear();
+      for (unsigned int i = 0; i < length; ++i) {
+        blob->sha256_hex += kHex[digest[i] >> 4];
+        blob->sha256_hex += kHex[digest[i] & 15];
+      }
+      return blob;
+    }
+
+   private:
+    FakeFileStore& store_;
+    std::string bytes_;
+  };
+  class Reader : public BlobReader {
+   public:
+    explicit Reader(std::string bytes) : bytes_(std::move(bytes)) {}
+    std::int64_t size() const override { return static_cast<std::int64_t>(bytes_.size()); }
+    Result<std::size_t> read(char* buffer, std::size_t capacity) override {
+      const std::size_t n = std::min(capacity, bytes_.size() - offset_);
+      std::copy_n(bytes_.data() + offset_, n, buffer);
+      offset_ += n;
+      return n;
+    }
+
+   private:
+    std::string bytes_;
+    std::size_t offset_ = 0;
+  };
+  Result<std::unique_ptr<BlobWriter>> create() override {
+    return std::unique_ptr<BlobWriter>(std::make_unique<Writer>(*this));
+  }
+  Result<std::unique_ptr<BlobReader>> open(const std::string& key) override {
+    auto it = blobs.find(key);
+    if (it == blobs.end()) return Status::NotFound("no blob");
+    return std::unique_ptr<BlobReader>(std::make_unique<Reader>(it->second));
   }
 };
 

@@ -136,6 +136,9 @@ class FakeSubmissions final : public SubmissionRepository {
   }
   Result<ShipmentPage> shipmentStatus(Id, const ShipmentQuery&, int) override { return Status::Internal("unused"); }
   Result<ArchiveSearchPage> searchArchive(Id, const ArchiveSearch&, int) override { return Status::Internal("unused"); }
+  Result<SubmittedBy> findSubmittedBy(Id, Id) override { return Status::Internal("unused"); }
+  Result<Id> addAttachment(Id, Id, const AttachmentRecord&) override { return Status::Internal("unused"); }
+  Result<AttachmentRecord> findAttachment(Id, Id) override { return Status::Internal("unused"); }
 };
 
 // Answers from a script (then OK), and remembers what it was sent.
