@@ -14,6 +14,29 @@
 namespace gateway::persistence::mysql {
 namespace {
 
+// The columns attachmentFrom() reads, in its order (plain, and qualified by the alias "a").
+constexpr const char* kAttachmentColumns =
+    "id, name, file_name, attachment_type_name, end_user_system_reference, parent_reference, encrypted, size, "
+    "sha256, storage_key";
+constexpr const char* kAttachmentColumnsOfA =
+    "a.id, a.name, a.file_name, a.attachment_type_name, a.end_user_system_reference, a.parent_reference, "
+    "a.encrypted, a.size, a.sha256, a.storage_key";
+
+AttachmentRecord attachmentFrom(const sql::ResultSet& rows) {
+  AttachmentRecord a;
+  a.id = rows.getInt64(1);
+  a.name = getString(rows, 2);
+  a.file_name = getString(rows, 3);
+  a.attachment_type_name = getString(rows, 4);
+  a.end_user_system_reference = getString(rows, 5);
+  a.parent_reference = getString(rows, 6);
+  a.encrypted = rows.getBoolean(7);
+  a.size = rows.getInt64(8);
+  a.sha256_hex = getString(rows, 9);
+  a.storage_key = getString(rows, 10);
+  return a;
+}
+
 // What a submission weighs against group_commit_max_bytes: the bytes it sends in the batch.
 std::size_t weightOf(const NewSubmission& s) {
   std::size_t bytes = s.receipt_text.size() + s.external_shipment_reference.size() +
@@ -214,22 +237,12 @@ Result<AttachmentRecord> MysqlSubmissionRepository::findAttachment(Id owner_id, 
   AttachmentRecord a;
   Status status = db_.run(TransactionMode::kAutocommit, "submission.findAttachment", [&](Session& session) -> Status {
     auto& statement = session.prepare(
-        "SELECT a.id, a.name, a.file_name, a.attachment_type_name, a.end_user_system_reference, a.parent_reference, "
-        "a.encrypted, a.size, a.sha256, a.storage_key FROM submission_attachment a "
+        std::string("SELECT ") + kAttachmentColumnsOfA + " FROM submission_attachment a "
         "JOIN submission s ON s.id = a.submission_id WHERE a.id = ? AND s.owner_id = ?");
     Params(statement).id(attachment_id).id(owner_id);
     std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
     if (!rows->next()) return Status::NotFound("no attachment with this id");
-    a.id = rows->getInt64(1);
-    a.name = getString(*rows, 2);
-    a.file_name = getString(*rows, 3);
-    a.attachment_type_name = getString(*rows, 4);
-    a.end_user_system_reference = getString(*rows, 5);
-    a.parent_reference = getString(*rows, 6);
-    a.encrypted = rows->getBoolean(7);
-    a.size = rows->getInt64(8);
-    a.sha256_hex = getString(*rows, 9);
-    a.storage_key = getString(*rows, 10);
+    a = attachmentFrom(*rows);
     return Status::Ok();
   });
   if (!status.ok()) return status;
@@ -280,23 +293,11 @@ Result<ArchivedSubmission> MysqlSubmissionRepository::getById(Id owner_id, Id su
     }
     {
       auto& statement = session.prepare(
-          "SELECT id, name, file_name, attachment_type_name, end_user_system_reference, parent_reference, encrypted, "
-          "size, sha256, storage_key FROM submission_attachment WHERE submission_id = ? ORDER BY id");
+          std::string("SELECT ") + kAttachmentColumns + " FROM submission_attachment WHERE submission_id = ? ORDER BY id");
       Params(statement).id(archived.id);
       std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
       while (rows->next()) {
-        AttachmentRecord a;
-        a.id = rows->getInt64(1);
-        a.name = getString(*rows, 2);
-        a.file_name = getString(*rows, 3);
-        a.attachment_type_name = getString(*rows, 4);
-        a.end_user_system_reference = getString(*rows, 5);
-        a.parent_reference = getString(*rows, 6);
-        a.encrypted = rows->getBoolean(7);
-        a.size = rows->getInt64(8);
-        a.sha256_hex = getString(*rows, 9);
-        a.storage_key = getString(*rows, 10);
-        archived.attachments.push_back(std::move(a));
+        archived.attachments.push_back(attachmentFrom(*rows));
       }
     }
     return Status::Ok();
