@@ -8,6 +8,7 @@ readonly REQUIRED_PACKAGES=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   python3-zeep ca-certificates curl
   libcurl4-openssl-dev python3-aiosmtpd
+  libzip-dev
 )
 
 missing_packages() {
