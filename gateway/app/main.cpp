@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -52,7 +53,7 @@ int startupFailed(const std::string& stage, const Status& status) {
 // The push channel's delivery worker, or nullptr when this process does not deliver (push.enabled
 // = 0, push.threads = 0, or no client certificate configured: receivers require one).
 Result<std::unique_ptr<push::DeliveryWorker>> startPushWorker(const config::GatewayConfig& c,
-                                                               persistence::Database& db) {
+                                                               persistence::Database& db, persistence::FileStore& files) {
   const config::PushConfig& p = c.push;
   if (!p.enabled || p.threads <= 0) return std::unique_ptr<push::DeliveryWorker>();
   if (p.client_certificate.empty() || p.client_key.empty() || p.ca_bundle.empty()) {
@@ -75,11 +76,15 @@ Result<std::unique_ptr<push::DeliveryWorker>> startPushWorker(const config::Gate
   options.retry.backoff_max = std::chrono::milliseconds(p.backoff_max_ms);
   options.retry.queue_retry_interval = std::chrono::milliseconds(p.queue_retry_interval_ms);
   options.holder = push::processLeaseHolder();
+  options.max_attachment_bytes = p.max_attachment_bytes;
+  options.temp_dir = !p.temp_dir.empty()              ? p.temp_dir
+                     : std::getenv("TMPDIR") != nullptr ? std::string(std::getenv("TMPDIR"))
+                                                        : std::string("/tmp");
   auto factory = [client]() -> std::unique_ptr<push::ReceiverClient> {
     auto made = services::makeOnlineBatchReceiverClient(client);  // checked above
     return made.ok() ? std::move(made).value() : nullptr;
   };
-  auto worker = std::make_unique<push::DeliveryWorker>(db.push(), db.submissions(), factory, options);
+  auto worker = std::make_unique<push::DeliveryWorker>(db.push(), db.submissions(), files, factory, options);
   worker->start();
   return worker;
 }
@@ -125,7 +130,7 @@ int run(const std::string& config_path) {
     delivery->start();
   }
 
-  auto worker = startPushWorker(c, db);
+  auto worker = startPushWorker(c, db, *files.value());
   if (!worker.ok()) {
     server.value()->stop();
     return startupFailed("push", worker.status());

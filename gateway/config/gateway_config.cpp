@@ -126,6 +126,8 @@ const std::map<std::string, Setter>& keys() {
       {"push.lease_ms", number([](GatewayConfig& c) -> auto& { return c.push.lease_ms; })},
       {"push.connect_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.push.connect_timeout_seconds; })},
       {"push.io_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.push.io_timeout_seconds; })},
+      {"push.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.push.max_attachment_bytes; })},
+      {"push.temp_dir", text([](GatewayConfig& c) -> auto& { return c.push.temp_dir; })},
       {"push.client_certificate", text([](GatewayConfig& c) -> auto& { return c.push.client_certificate; })},
       {"push.client_key", text([](GatewayConfig& c) -> auto& { return c.push.client_key; })},
       {"push.ca_bundle", text([](GatewayConfig& c) -> auto& { return c.push.ca_bundle; })},

@@ -63,6 +63,8 @@ struct PushConfig {
   int lease_ms = 120000;            // channel lease; must exceed connect + send + receive timeouts
   int connect_timeout_seconds = 10;
   int io_timeout_seconds = 30;
+  long max_attachment_bytes = 64L << 20;  // attachments per pushed item (sent as one ZIP), else dead (64 MiB)
+  std::string temp_dir;             // where the attachments ZIP is built ("" = $TMPDIR or /tmp)
   std::string client_certificate;   // the gateway's own client certificate (PEM chain) for receivers
   std::string client_key;           // its private key
   std::string ca_bundle;            // trust anchors for receivers' server certificates

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "push/attachment_zip.h"
+
 namespace gateway::push {
 namespace {
 
@@ -80,7 +82,8 @@ std::string buildDataBatch(const persistence::ArchivedSubmission& s, std::int64_
       out += "<Attachment name=\"" + escapeXml(a.name) + "\" filename=\"" + escapeXml(a.file_name) +
              "\" attachmentTypeName=\"" + escapeXml(a.attachment_type_name) + "\" encrypted=\"" +
              (a.encrypted ? "true" : "false") + "\" size=\"" + std::to_string(a.size) +
-             "\" checksum=\"" + escapeXml(a.sha256_hex) + "\" checksumAlgorithm=\"SHA-256\"/>";
+             "\" checksum=\"" + escapeXml(a.sha256_hex) + "\" checksumAlgorithm=\"SHA-256\" zipEntry=\"" +
+             escapeXml(attachmentEntryName(a)) + "\"/>";
     }
     out += "</Attachments>";
   }

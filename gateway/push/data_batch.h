@@ -2,8 +2,8 @@
 // The `batch` string of ReceiveOnlineBatchExternalAttachment: one archived submission as a
 // genericbatch DataBatch document, shaped after genericbatch.2013.06 as far as the public sources
 // describe it (docs/services.md shows the exact output). Attachments are listed (name, file name,
-// type, size, SHA-256) but their bytes are not sent: the `attachments` parameter is an empty array,
-// and the owner fetches the bytes through ServiceOwnerArchive / DownloadQueue.
+// type, size, SHA-256, zipEntry); their bytes travel in the `attachments` parameter as a ZIP whose
+// entry names are the zipEntry attributes (attachment_zip.h).
 
 #include <cstdint>
 #include <string>

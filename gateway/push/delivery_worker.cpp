@@ -6,6 +6,7 @@
 #include <random>
 
 #include "common/log.h"
+#include "push/attachment_zip.h"
 #include "push/data_batch.h"
 
 namespace gateway::push {
@@ -13,8 +14,12 @@ namespace gateway::push {
 using persistence::PushState;
 
 DeliveryWorker::DeliveryWorker(persistence::PushRepository& push, persistence::SubmissionRepository& submissions,
-                               ReceiverClientFactory clients, WorkerOptions options)
-    : push_(push), submissions_(submissions), clients_(std::move(clients)), options_(std::move(options)) {}
+                               persistence::FileStore& files, ReceiverClientFactory clients, WorkerOptions options)
+    : push_(push),
+      submissions_(submissions),
+      files_(files),
+      clients_(std::move(clients)),
+      options_(std::move(options)) {}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
 
@@ -81,8 +86,20 @@ int DeliveryWorker::deliverChannel(persistence::Id service_id, ReceiverClient& c
     } else if (!submission.ok()) {
       log::warn("push.load_failed", {{"item", std::to_string(item.id)}, {"error", submission.status().message()}});
       break;
+    } else if (auto zip = buildAttachmentZip(files_, submission.value().attachments, options_.max_attachment_bytes,
+                                             options_.temp_dir);
+               !zip.ok() && zip.status().code() == StatusCode::kResourceExhausted) {
+      attempt.state = PushState::kDead;  // never sent with part of its data; redrive after raising the limit
+      attempt.result_text = "not sent: " + zip.status().message();
+    } else if (!zip.ok() && zip.status().code() != StatusCode::kUnavailable) {
+      attempt.state = PushState::kDead;
+      attempt.result_text = "not sent: attachment bytes unreadable: " + zip.status().message();
+    } else if (!zip.ok()) {
+      log::warn("push.attachments_failed", {{"item", std::to_string(item.id)}, {"error", zip.status().message()}});
+      break;
     } else {
       DeliveryRequest request;
+      request.attachments = std::move(zip).value();
       request.url = channel.value()->receiver_url;
       request.username = channel.value()->receiver_username;
       request.password = channel.value()->receiver_password;

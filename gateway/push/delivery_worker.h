@@ -9,7 +9,14 @@
 // outcome was committed, the item is sent again (same sequence number and receiversReference, so a
 // receiver can recognise it). Otherwise each item is sent until it is delivered or dead, in order.
 //
-// Lifetime: the repositories and the client factory must outlive the worker. start() once; stop()
+// Attachments: each item carries its submission's attachments as a ZIP (attachment_zip.h), built in
+// a temp file under `temp_dir` and held in memory only while it is sent. An item whose attachments
+// add up to more than `max_attachment_bytes` is not sent at all (never with part of its data): it is
+// marked dead with a result text naming the total and the limit, so after raising
+// push.max_attachment_bytes it can be redriven (gatewayctl). Bytes missing from the file store also
+// make the item dead; a file store or temp-file I/O error leaves it pending for the next poll.
+//
+// Lifetime: the repositories, the file store and the client factory must outlive the worker. start() once; stop()
 // (also from the destructor) wakes the threads, waits for the delivery in progress to finish (at most
 // the client's timeout) and releases the leases held.
 
@@ -21,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "persistence/file_store.h"
 #include "persistence/push_repository.h"
 #include "persistence/repositories.h"
 #include "push/push_policy.h"
@@ -35,12 +43,14 @@ struct WorkerOptions {
   int max_items_per_claim = 100;                   // then the channel is released for fairness
   RetryPolicy retry;
   std::string holder;                              // this process's lease name (unique per process)
+  std::int64_t max_attachment_bytes = 64LL << 20;  // total attachment bytes per item, else dead
+  std::string temp_dir = "/tmp";                   // where the attachments ZIP is built
 };
 
 class DeliveryWorker {
  public:
   DeliveryWorker(persistence::PushRepository& push, persistence::SubmissionRepository& submissions,
-                 ReceiverClientFactory clients, WorkerOptions options);
+                 persistence::FileStore& files, ReceiverClientFactory clients, WorkerOptions options);
   ~DeliveryWorker();
   DeliveryWorker(const DeliveryWorker&) = delete;
   DeliveryWorker& operator=(const DeliveryWorker&) = delete;
@@ -59,6 +69,7 @@ class DeliveryWorker {
 
   persistence::PushRepository& push_;
   persistence::SubmissionRepository& submissions_;
+  persistence::FileStore& files_;
   ReceiverClientFactory clients_;
   WorkerOptions options_;
   std::atomic<bool> stopping_{false};

@@ -18,6 +18,7 @@ struct DeliveryRequest {
   std::string receivers_reference;  // the archive reference (stable across retries)
   std::int64_t sequence_number = 0;
   std::string batch;                // DataBatch XML (data_batch.h)
+  std::string attachments;          // ZIP of the attachments (attachment_zip.h); "" = none (length-0 array)
 };
 
 // One instance per worker thread: not thread-safe. deliver() never throws; every transport or SOAP

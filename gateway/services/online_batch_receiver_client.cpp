@@ -54,10 +54,15 @@ class GsoapReceiverClient final : public push::ReceiverClient {
     in.receiversReference = &reference;
     in.sequenceNumber = request.sequence_number;
     in.batch = &batch;
-    xsd__base64Binary none;  // no attachment bytes are sent: a length-0 array (data_batch.h)
-    none.__ptr = nullptr;
-    none.__size = 0;
-    in.attachments = &none;
+    // The ZIP of the attachments (push/attachment_zip.h), base64 in the body: MTOM is not used for
+    // this call, so the bytes are sent from memory (bounded by push.max_attachment_bytes). gSOAP only
+    // reads them while serialising, hence the const_cast instead of a copy. None: a length-0 array.
+    xsd__base64Binary attachments;
+    attachments.__ptr = request.attachments.empty()
+                            ? nullptr
+                            : reinterpret_cast<unsigned char*>(const_cast<char*>(request.attachments.data()));
+    attachments.__size = static_cast<int>(request.attachments.size());
+    in.attachments = &attachments;
     const int rc = proxy_.ReceiveOnlineBatchExternalAttachment(request.url.c_str(), kSoapAction, &in, out);
     push::ReceiverOutcome outcome;
     if (rc != SOAP_OK) {

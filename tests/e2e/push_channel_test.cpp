@@ -14,6 +14,9 @@
 #include <map>
 #include <thread>
 
+#include <openssl/evp.h>
+#include <zip.h>
+
 #include "online_batch_receiver.h"
 #include "services/online_batch_receiver_client.h"
 #include "submissions.h"
@@ -25,6 +28,7 @@ namespace {
 
 constexpr const char* kReceiverUser = "altinn-push";
 constexpr const char* kReceiverPassword = "receiver-pw-æøå";
+constexpr long kMaxAttachmentBytes = 200'000;  // push.max_attachment_bytes for this gateway
 
 OnlineBatchReceiver* g_receiver = nullptr;
 
@@ -49,7 +53,8 @@ struct PushEnvironment {
                           "push.max_attempts = 3\n"
                           "push.queue_retry_interval_ms = 300\n"
                           "push.lease_ms = 10000\n"
-                          "push.io_timeout_seconds = 5\n");
+                          "push.io_timeout_seconds = 5\n"
+                          "push.max_attachment_bytes = " + std::to_string(kMaxAttachmentBytes) + "\n");
     GatewayUnderTest& gw = gatewayUnderTest();
     receiver = std::make_unique<OnlineBatchReceiver>(dir);
     g_receiver = receiver.get();
@@ -67,10 +72,9 @@ OnlineBatchReceiver& receiver() { return *g_receiver; }
 
 int g_counter = 0;
 
-std::string submitOne() {
+std::string submitOne(SubmissionSpec spec = {}) {
   auto& gw = gatewayUnderTest();
   auto inbound = client<InboundProxy>(kInboundPath, "enduser");
-  SubmissionSpec spec;
   spec.end_user_reference = "push-" + std::to_string(gw.pid()) + "-" + std::to_string(++g_counter);
   iib__ReceiptExternalBE* receipt = nullptr;
   if (submit(inbound, gw.identity("enduser"), spec, &receipt) != SOAP_OK) throw std::runtime_error("submit failed");
@@ -135,6 +139,65 @@ void expectDeliveredOnceInOrder(const std::vector<std::string>& ars) {
   }
   BOOST_TEST(ok_order == ars, boost::test_tools::per_element());
   for (const auto& ar : ars) BOOST_TEST(okCount(ar) == 1, ar);
+}
+
+// Every entry of a ZIP held in memory: name -> bytes.
+std::map<std::string, std::string> unzip(const std::string& zip_bytes) {
+  std::map<std::string, std::string> entries;
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(zip_bytes.data(), zip_bytes.size(), 0, &error);
+  zip_t* archive = source ? zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error) : nullptr;
+  BOOST_TEST_REQUIRE(archive != nullptr, zip_error_strerror(&error));
+  for (zip_int64_t i = 0; i < zip_get_num_entries(archive, 0); ++i) {
+    zip_stat_t st;
+    BOOST_TEST_REQUIRE(zip_stat_index(archive, i, 0, &st) == 0);
+    std::string bytes(st.size, '\0');
+    zip_file_t* file = zip_fopen_index(archive, i, 0);
+    BOOST_TEST_REQUIRE(file != nullptr);
+    BOOST_TEST_REQUIRE(zip_fread(file, bytes.data(), st.size) == static_cast<zip_int64_t>(st.size));
+    zip_fclose(file);
+    entries[st.name] = bytes;
+  }
+  zip_close(archive);
+  zip_error_fini(&error);
+  return entries;
+}
+
+std::string sha256Hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) out += {kHex[digest[i] >> 4], kHex[digest[i] & 15]};
+  return out;
+}
+
+// The value of attribute `name` in the element text `element` (as the gateway writes it: name="...").
+std::string attribute(const std::string& element, const std::string& name) {
+  const std::string key = " " + name + "=\"";
+  const auto at = element.find(key);
+  if (at == std::string::npos) return "";
+  const auto from = at + key.size();
+  return element.substr(from, element.find('"', from) - from);
+}
+
+// The <Attachment .../> elements of a DataBatch, in order.
+std::vector<std::string> attachmentElements(const std::string& batch) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; (at = batch.find("<Attachment ", at)) != std::string::npos; ++at) {
+    out.push_back(batch.substr(at, batch.find("/>", at) + 2 - at));
+  }
+  return out;
+}
+
+const OnlineBatchReceiver::Call* okCallFor(const std::string& ar, std::vector<OnlineBatchReceiver::Call>& calls) {
+  calls = callsFor(ar);
+  for (const auto& c : calls) {
+    if (c.answer == Answer::kOk) return &c;
+  }
+  return nullptr;
 }
 
 std::string queueMode() {
@@ -254,6 +317,72 @@ BOOST_AUTO_TEST_CASE(NothingIsLostAcrossAGatewayRestart) {
   BOOST_TEST_REQUIRE(waitFor([&] { return allInState(ars, "delivered"); }));
   expectDeliveredOnceInOrder(ars);
   for (const auto& ar : ars) BOOST_TEST(callsFor(ar).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(AttachmentsArriveAsAZipWhoseEntriesMatchTheBatch) {
+  SubmissionSpec spec;
+  std::string binary;
+  for (int i = 0; i < 70'000; ++i) binary += static_cast<char>((i * 131) % 256);  // NULs included
+  const std::string norwegian = "Søknad om støtte – Ærlig Øvre Ås.pdf";
+  spec.more_attachments = {{norwegian, binary}, {"data.xml", "<data>blåbær</data>"}};
+  const std::string ar = submitOne(spec);
+  BOOST_TEST_REQUIRE(waitFor([&] { return stateOf(ar) == "delivered"; }));
+  std::vector<OnlineBatchReceiver::Call> calls;
+  const OnlineBatchReceiver::Call* call = okCallFor(ar, calls);
+  BOOST_TEST_REQUIRE(call != nullptr);
+  BOOST_TEST(call->attachments_size == static_cast<int>(call->attachments.size()));
+  const auto entries = unzip(call->attachments);
+  const auto elements = attachmentElements(call->batch);
+  BOOST_TEST_REQUIRE(elements.size() == 2u, call->batch);
+  BOOST_TEST_REQUIRE(entries.size() == 2u);
+  std::map<std::string, std::string> sent = {{norwegian, binary}, {"data.xml", "<data>blåbær</data>"}};
+  for (const std::string& element : elements) {
+    const std::string file_name = attribute(element, "filename");
+    const std::string entry = attribute(element, "zipEntry");
+    BOOST_TEST_REQUIRE(sent.count(file_name) == 1u, element);
+    BOOST_TEST_REQUIRE(entries.count(entry) == 1u, entry);
+    BOOST_TEST(entries.at(entry) == sent.at(file_name));
+    BOOST_TEST(attribute(element, "size") == std::to_string(sent.at(file_name).size()));
+    BOOST_TEST(attribute(element, "checksum") == sha256Hex(entries.at(entry)));
+    // "<attachment id>_<file name>": the Norwegian letters are kept as UTF-8.
+    BOOST_TEST(entry.size() > file_name.size());
+    BOOST_TEST(entry.substr(entry.size() - file_name.size()) == file_name, entry);
+    BOOST_TEST(entry[entry.size() - file_name.size() - 1] == '_');
+  }
+}
+
+BOOST_AUTO_TEST_CASE(AttachmentsOverTheLimitEndDeadUnsentAndARedriveAfterRaisingTheLimitDeliversThem) {
+  SubmissionSpec spec;
+  spec.more_attachments = {{"stor.bin", std::string(kMaxAttachmentBytes - 100, 'x')},
+                           {"liten.txt", std::string(101, 'y')}};  // together one byte too many
+  const std::string big = submitOne(spec);
+  const std::string next = submitOne();
+  BOOST_TEST_REQUIRE(waitFor([&] { return stateOf(big) == "dead" && stateOf(next) == "delivered"; }));
+  BOOST_TEST(callsFor(big).empty());  // never sent, not even in part
+
+  auto& gw = gatewayUnderTest();
+  int rc = -1;
+  const std::string dead = gw.gatewayctlOutput("push list --dead", &rc);
+  BOOST_TEST(rc == 0);
+  BOOST_TEST(dead.find(big) != std::string::npos, dead);
+  BOOST_TEST(dead.find("push.max_attachment_bytes") != std::string::npos, dead);
+
+  // Raise the limit (environment over file) and redrive: now it is delivered whole.
+  BOOST_TEST(gw.stop() == 0);
+  setenv("GATEWAY_PUSH_MAX_ATTACHMENT_BYTES", std::to_string(kMaxAttachmentBytes + 1).c_str(), 1);
+  gw.start();
+  unsetenv("GATEWAY_PUSH_MAX_ATTACHMENT_BYTES");
+  const std::string id = trimmed(gw.sql("SELECT id FROM push_outbox WHERE submission_id = " + idOf(big)));
+  BOOST_TEST(gw.gatewayctl("push redrive " + id) == 0);
+  BOOST_TEST_REQUIRE(waitFor([&] { return stateOf(big) == "delivered"; }));
+  std::vector<OnlineBatchReceiver::Call> calls;
+  const OnlineBatchReceiver::Call* call = okCallFor(big, calls);
+  BOOST_TEST_REQUIRE(call != nullptr);
+  const auto entries = unzip(call->attachments);
+  BOOST_TEST_REQUIRE(entries.size() == 2u);
+  std::size_t total = 0;
+  for (const auto& [name, bytes] : entries) total += bytes.size();
+  BOOST_TEST(total == static_cast<std::size_t>(kMaxAttachmentBytes + 1));
 }
 
 BOOST_AUTO_TEST_CASE(EverySubmissionWasDeliveredExactlyOnce) {

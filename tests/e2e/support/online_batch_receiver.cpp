@@ -45,7 +45,13 @@ class Service final : public OnlineBatchReceiverSoapService {
     if (in->username) call.username = *in->username;
     if (in->passwd) call.password = *in->passwd;
     if (in->batch) call.batch = *in->batch;
-    if (in->attachments) call.attachments_size = in->attachments->__size;
+    if (in->attachments) {
+      call.attachments_size = in->attachments->__size;
+      if (in->attachments->__ptr != nullptr && in->attachments->__size > 0) {
+        call.attachments.assign(reinterpret_cast<const char*>(in->attachments->__ptr),
+                                static_cast<std::size_t>(in->attachments->__size));
+      }
+    }
     call.answer = impl_.next();
     {
       std::lock_guard<std::mutex> lock(impl_.mutex);

@@ -23,6 +23,7 @@ class OnlineBatchReceiver {
     std::string soap_action;    // the SOAPAction HTTP header as received
     std::string content_type;   // the HTTP Content-Type as received
     int attachments_size = -1;  // -1: element absent
+    std::string attachments;    // the attachments bytes (a ZIP when not empty)
     Answer answer = Answer::kOk;
   };
 

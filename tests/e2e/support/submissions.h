@@ -1,7 +1,9 @@
 #pragma once
 // Building SubmitFormTaskBasic requests for the end-to-end tests.
 
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "soap_clients.h"
 
@@ -16,6 +18,10 @@ struct SubmissionSpec {
   std::string end_user_reference;
   std::string form_data = "<Skjema><Navn>Blåbær Ærlig Øvre</Navn><Beløp>1200</Beløp></Skjema>";
   std::string attachment;  // empty: no attachment
+  struct Attachment {
+    std::string file_name, bytes;
+  };
+  std::vector<Attachment> more_attachments;  // after `attachment`, each with its own file name
   int parent_reference = 0;  // > 0: the main form's ParentReference (a PrefillId)
 };
 
@@ -62,6 +68,19 @@ inline int submit(Client<InboundProxy>& c, const Identity& identity, const Submi
     a->AttachementData = soap_new_xsd__base64Binary(soap);
     a->AttachementData->__ptr = reinterpret_cast<unsigned char*>(soap_strdup(soap, spec.attachment.c_str()));
     a->AttachementData->__size = static_cast<int>(spec.attachment.size());
+    shipment->Attachments->Attachment.push_back(a);
+  }
+  for (const SubmissionSpec::Attachment& more : spec.more_attachments) {
+    if (!shipment->Attachments) shipment->Attachments = soap_new_iib__ArrayOfAttachment(soap);
+    auto* a = soap_new_iib__Attachment(soap);
+    a->Name = soap_new_std__string(soap);
+    *a->Name = "vedlegg " + more.file_name;
+    a->FileName = soap_new_std__string(soap);
+    *a->FileName = more.file_name;
+    a->AttachementData = soap_new_xsd__base64Binary(soap);
+    a->AttachementData->__ptr = static_cast<unsigned char*>(soap_malloc(soap, more.bytes.size() + 1));
+    std::memcpy(a->AttachementData->__ptr, more.bytes.data(), more.bytes.size());
+    a->AttachementData->__size = static_cast<int>(more.bytes.size());
     shipment->Attachments->Attachment.push_back(a);
   }
   req.formTaskShipment = shipment;

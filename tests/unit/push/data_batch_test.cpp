@@ -25,8 +25,9 @@ persistence::ArchivedSubmission submission() {
   f.form_data = "<Skjema><felt>æøå</felt><tricky>]]></tricky></Skjema>";
   s.forms.push_back(f);
   persistence::AttachmentRecord a;
+  a.id = 31;
   a.name = "Vedlegg \"1\"";
-  a.file_name = "v.pdf";
+  a.file_name = "v/&\".pdf";
   a.attachment_type_name = "application/pdf";
   a.size = 10;
   a.sha256_hex = std::string(64, 'b');
@@ -53,6 +54,9 @@ BOOST_AUTO_TEST_CASE(IsWellFormedAndCarriesTheSubmission) {
   BOOST_TEST(xml.find("]]]]><![CDATA[>") != std::string::npos);  // "]]>" in form data split safely
   BOOST_TEST(xml.find("name=\"Vedlegg &quot;1&quot;\"") != std::string::npos);
   BOOST_TEST(xml.find("checksum=\"" + std::string(64, 'b') + "\"") != std::string::npos);
+  // The file name as given; the ZIP entry name made safe (attachment_zip.h) and escaped.
+  BOOST_TEST(xml.find("filename=\"v/&amp;&quot;.pdf\"") != std::string::npos, xml);
+  BOOST_TEST(xml.find("zipEntry=\"31_v_&amp;_.pdf\"") != std::string::npos, xml);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

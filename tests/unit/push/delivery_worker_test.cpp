@@ -6,6 +6,7 @@
 #include <deque>
 #include <map>
 
+#include "memory_file_store.h"
 #include "push/delivery_worker.h"
 
 using namespace gateway;
@@ -113,6 +114,7 @@ class FakePush final : public PushRepository {
 
 class FakeSubmissions final : public SubmissionRepository {
  public:
+  std::map<Id, std::vector<AttachmentRecord>> attachments;  // by submission id
   Result<SubmissionCreated> create(const NewSubmission&) override { return Status::Internal("unused"); }
   Result<std::optional<ReceiptRecord>> findReceiptByEndUserReference(Id, const std::string&) override {
     return Status::Internal("unused");
@@ -129,6 +131,7 @@ class FakeSubmissions final : public SubmissionRepository {
     s.archive_reference = "AR" + std::to_string(submission_id);
     s.service_code = "4711";
     s.service_edition = 1;
+    if (auto it = attachments.find(submission_id); it != attachments.end()) s.attachments = it->second;
     return s;
   }
   Status appendShipmentStatus(Id, const std::string&, ShipmentStatus, const std::string&) override {
@@ -146,9 +149,11 @@ class ScriptedReceiver final : public ReceiverClient {
  public:
   std::deque<ReceiverOutcome> script;
   std::vector<std::string> sent;  // receivers_reference per call, in order
+  std::vector<std::string> zips;  // the attachments parameter per call
 
   ReceiverOutcome deliver(const DeliveryRequest& request) override {
     sent.push_back(request.receivers_reference);
+    zips.push_back(request.attachments);
     BOOST_TEST(request.password == "p");
     BOOST_TEST(request.batch.find("<DataBatch") != std::string::npos);
     if (script.empty()) return {OutcomeKind::kOk, ""};
@@ -162,6 +167,7 @@ struct Fixture {
   Clock clock;
   FakePush push{clock};
   FakeSubmissions submissions;
+  testing::MemoryFileStore files;
   ScriptedReceiver receiver;
   std::unique_ptr<DeliveryWorker> worker;
 
@@ -171,7 +177,8 @@ struct Fixture {
     options.retry.backoff_initial = milliseconds(100);
     options.retry.backoff_max = milliseconds(1000);
     options.retry.queue_retry_interval = milliseconds(5000);
-    worker = std::make_unique<DeliveryWorker>(push, submissions, [] { return nullptr; }, options);
+    options.max_attachment_bytes = 100;
+    worker = std::make_unique<DeliveryWorker>(push, submissions, files, [] { return nullptr; }, options);
     push.addChannel(10);
   }
   int pass() { return worker->runOnce(receiver, "me"); }
@@ -275,6 +282,51 @@ BOOST_FIXTURE_TEST_CASE(ChannelsAreIndependent, Fixture) {
   BOOST_TEST(push.queueMode(10));
   BOOST_TEST(!push.queueMode(20));
   BOOST_TEST((push.item(2).state == PushState::kDelivered));
+}
+
+BOOST_FIXTURE_TEST_CASE(AttachmentsTravelAsAZipAndNoAttachmentsAsAnEmptyArray, Fixture) {
+  const Id with = push.addItem(10);
+  const Id without = push.addItem(10);
+  AttachmentRecord a;
+  a.id = 5;
+  a.file_name = "a.txt";
+  a.size = 3;
+  a.storage_key = files.put("abc").value().key;
+  submissions.attachments[with] = {a};
+  BOOST_TEST(pass() == 2);
+  BOOST_REQUIRE(receiver.zips.size() == 2u);
+  BOOST_TEST(receiver.zips[0].substr(0, 4) == std::string("PK\x03\x04"));
+  BOOST_TEST(receiver.zips[1].empty());
+  BOOST_TEST((push.item(without).state == PushState::kDelivered));
+}
+
+BOOST_FIXTURE_TEST_CASE(AttachmentsOverTheLimitMakeTheItemDeadUnsentAndTheNextFollows, Fixture) {
+  const Id big = push.addItem(10);
+  push.addItem(10);
+  AttachmentRecord a;
+  a.id = 5;
+  a.file_name = "big.bin";
+  a.size = 101;  // the fixture's limit is 100
+  a.storage_key = files.put(std::string(101, 'x')).value().key;
+  submissions.attachments[big] = {a};
+  BOOST_TEST(pass() == 1);  // only the second item was sent
+  BOOST_TEST(receiver.sent == refs({2}), boost::test_tools::per_element());
+  BOOST_TEST((push.item(big).state == PushState::kDead));
+  BOOST_TEST(push.item(big).last_result.find("push.max_attachment_bytes") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(MissingAttachmentBytesMakeTheItemDeadUnsent, Fixture) {
+  const Id item = push.addItem(10);
+  AttachmentRecord a;
+  a.id = 5;
+  a.file_name = "gone.bin";
+  a.size = 3;
+  a.storage_key = "no such key";
+  submissions.attachments[item] = {a};
+  BOOST_TEST(pass() == 0);
+  BOOST_TEST(receiver.sent.empty());
+  BOOST_TEST((push.item(item).state == PushState::kDead));
+  BOOST_TEST(push.item(item).last_result.find("unreadable") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
