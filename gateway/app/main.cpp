@@ -7,10 +7,12 @@
 // Exit codes: 0 after a clean shutdown, 1 when configuration or start-up fails (the reason is
 // logged as a JSON line on stderr), 2 for a usage error.
 
+#include <unistd.h>
+
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -80,6 +82,9 @@ Result<std::unique_ptr<push::DeliveryWorker>> startPushWorker(const config::Gate
   options.temp_dir = !p.temp_dir.empty()              ? p.temp_dir
                      : std::getenv("TMPDIR") != nullptr ? std::string(std::getenv("TMPDIR"))
                                                         : std::string("/tmp");
+  if (::access(options.temp_dir.c_str(), W_OK | X_OK) != 0) {
+    return Status::InvalidArgument("push.temp_dir: " + options.temp_dir + " is not a writable directory");
+  }
   auto factory = [client]() -> std::unique_ptr<push::ReceiverClient> {
     auto made = services::makeOnlineBatchReceiverClient(client);  // checked above
     return made.ok() ? std::move(made).value() : nullptr;

@@ -198,6 +198,10 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
   if (config.delivery.max_attempts < 1 || config.delivery.batch_size < 1 || config.delivery.lease_seconds < 1) {
     return Status::InvalidArgument("delivery.max_attempts, delivery.batch_size and delivery.lease_seconds must be at least 1");
   }
+  if (config.push.max_attachment_bytes > kMaxPushAttachmentBytes) {
+    return Status::InvalidArgument("push.max_attachment_bytes must be at most 1073741824 (1 GiB): the ZIP is sent "
+                                   "as one in-memory base64 value");
+  }
   if (config.server.public_base_url.empty()) {
     config.server.public_base_url = "https://" + config.server.host + ":" + std::to_string(config.server.port);
   }

@@ -51,6 +51,9 @@ struct LimitsConfig {
   long max_streamed_attachment_bytes = 1L << 30;  // one attachment on a ...Streamed endpoint (1 GiB)
 };
 
+// The most push.max_attachment_bytes may be (gSOAP holds a base64Binary's size in an int).
+constexpr long kMaxPushAttachmentBytes = 1L << 30;
+
 // The push channel's delivery worker (gateway/push). Times in milliseconds.
 struct PushConfig {
   bool enabled = true;              // run the worker in this process (push.threads = 0 also disables it)

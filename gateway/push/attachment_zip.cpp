@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <memory>
 
 namespace gateway::push {
@@ -183,9 +182,12 @@ Result<std::string> buildAttachmentZip(persistence::FileStore& files,
     return Status::Unavailable("cannot write the attachments ZIP: " + why);
   }
 
-  std::ifstream in(temp.path, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return Status::Unavailable("cannot read back the attachments ZIP");
+  std::ifstream in(temp.path, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+  if (size < 0) return Status::Unavailable("cannot read back the attachments ZIP");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), size)) return Status::Unavailable("cannot read back the attachments ZIP");
   return bytes;
 }
 

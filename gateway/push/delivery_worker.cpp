@@ -90,9 +90,11 @@ int DeliveryWorker::deliverChannel(persistence::Id service_id, ReceiverClient& c
                                              options_.temp_dir);
                !zip.ok() && zip.status().code() == StatusCode::kResourceExhausted) {
       attempt.state = PushState::kDead;  // never sent with part of its data; redrive after raising the limit
+      attempt.count_attempt = false;     // the receiver never saw it
       attempt.result_text = "not sent: " + zip.status().message();
     } else if (!zip.ok() && zip.status().code() != StatusCode::kUnavailable) {
       attempt.state = PushState::kDead;
+      attempt.count_attempt = false;
       attempt.result_text = "not sent: attachment bytes unreadable: " + zip.status().message();
     } else if (!zip.ok()) {
       log::warn("push.attachments_failed", {{"item", std::to_string(item.id)}, {"error", zip.status().message()}});

@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(ReadsPushChannelKeys) {
       "push.enabled = 0\npush.threads = 3\npush.poll_interval_ms = 50\npush.max_attempts = 7\n"
       "push.backoff_initial_ms = 11\npush.backoff_max_ms = 99\npush.queue_retry_interval_ms = 123\n"
       "push.lease_ms = 4567\npush.client_certificate = /c.pem\npush.client_key = /k.pem\npush.ca_bundle = /ca.pem\n"
-      "push.max_attachment_bytes = 5000000000\npush.temp_dir = /var/tmp/gw\n");
+      "push.max_attachment_bytes = 1073741824\npush.temp_dir = /var/tmp/gw\n");
   auto r = loadConfig(file.path, Env{{"GATEWAY_PUSH_IO_TIMEOUT_SECONDS", "9"}});
   BOOST_TEST_REQUIRE(r.ok(), r.status().message());
   const auto& p = r.value().push;
@@ -126,11 +126,12 @@ BOOST_AUTO_TEST_CASE(ReadsPushChannelKeys) {
   BOOST_TEST(p.client_certificate == "/c.pem");
   BOOST_TEST(p.client_key == "/k.pem");
   BOOST_TEST(p.ca_bundle == "/ca.pem");
-  BOOST_TEST(p.max_attachment_bytes == 5000000000L);
+  BOOST_TEST(p.max_attachment_bytes == 1073741824L);
   BOOST_TEST(p.temp_dir == "/var/tmp/gw");
   BOOST_TEST(loadConfig("", Env{}).value().push.max_attachment_bytes == 64L * 1024 * 1024);
   requireInvalid(loadConfig("", Env{{"GATEWAY_PUSH_ENABLED", "2"}}), "GATEWAY_PUSH_ENABLED");
   requireInvalid(loadConfig("", Env{{"GATEWAY_PUSH_MAX_ATTACHMENT_BYTES", "-1"}}), "push.max_attachment_bytes");
+  requireInvalid(loadConfig("", Env{{"GATEWAY_PUSH_MAX_ATTACHMENT_BYTES", "1073741825"}}), "at most 1073741824");
 }
 
 BOOST_AUTO_TEST_CASE(ExplicitPublicBaseUrlIsKept) {
