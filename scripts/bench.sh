@@ -21,7 +21,8 @@
 # BENCH_STREAMING=1 adds the streaming runs (bench/stream/stream_load: 30 MB MTOM uploads and
 # downloads with 1 and 8 clients against a bare-TLS sink/source baseline); BENCH_FORMS=0 leaves out
 # runs 1-6 (e.g. BENCH_STREAMING=1 BENCH_FORMS=0 scripts/bench.sh measures streaming only).
-# BENCH_PUSH=1 adds the push runs (bench/push/push_receiver): the receiver's raw request rate from
+# BENCH_PUSH=1 (with BENCH_PROFILE=1: gatewayd and MariaDB recorded with perf while each push run
+# drains) adds the push runs (bench/push/push_receiver): the receiver's raw request rate from
 # gateway_load (the baseline), then for each CHANNELS:THREADS of BENCH_PUSH_RUNS ("1:1 4:1 4:2 4:4"):
 # BENCH_PUSH_ITEMS (2000) submissions loaded into the outbox of CHANNELS push channels while the push
 # worker is off, then gatewayd restarted with push.threads=THREADS and timed until the receiver has
@@ -233,7 +234,7 @@ start_push_receiver() {
   shift
   rm -f "$ready"
   : >"$log"
-  RECEIVER_PID=$(start_detached "$log" "$PUSH_RECEIVER" --pki "$PKI_DIR" --threads 8 --ready-file "$ready" "$@")
+  RECEIVER_PID=$(start_detached "$log" "$PUSH_RECEIVER" --pki "$PKI_DIR" --ready-file "$ready" "$@")
   PUSH_RECEIVER_PIDS+=("$RECEIVER_PID")
   wait_until 20 test -s "$ready" || { show_log_tail "$log"; die "push_receiver did not start"; }
   RECEIVER_URL="https://127.0.0.1:$(tr -dc '0-9' <"$ready")/OnlineBatchReceiver/OnlineBatchReceiver.asmx"
@@ -330,11 +331,26 @@ push_run() {
     GATEWAY_PUSH_CLIENT_CERTIFICATE=$PKI_DIR/clients/agency.pem GATEWAY_PUSH_CLIENT_KEY=$PKI_DIR/clients/agency.key \
     GATEWAY_PUSH_CA_BUNDLE=$PKI_DIR/ca/chain.pem gateway_start detached
   gateway_wait_ready 0
+  local profiling=0
+  if ((BENCH_PROFILE)) && command -v perf >/dev/null; then
+    profiling=1
+    perf record -e cpu-clock -F 499 -g -p "$GATEWAY_PID,$DB_PID" -o "$BENCH_DIR/perf-push-$channels-$threads.data" \
+      >"$BENCH_DIR/perf.log" 2>&1 &
+    PERF_PID=$!
+  fi
   deadline=$((SECONDS + 300))
   until grep -q '^RESULT ' "$BENCH_DIR/push_receiver.log"; do
     ((SECONDS < deadline)) || { warn "push: not all $total items delivered within 300s"; break; }
     sleep 0.2
   done
+  if ((profiling)); then
+    kill -INT "$PERF_PID" 2>/dev/null || true
+    wait "$PERF_PID" 2>/dev/null || true
+    PERF_PID=""
+    info "where gatewayd's CPU goes while delivering (perf, $BENCH_DIR/perf-push-$channels-$threads.data)"
+    perf report -i "$BENCH_DIR/perf-push-$channels-$threads.data" --comm gatewayd --children --sort symbol --stdio \
+      -g none 2>/dev/null | awk '/^ +[0-9.]+%/ && !/ 0x0000/ && n < 30 { print "    " substr($0, 1, 150); n++ }' || true
+  fi
   result=$(sed -n 's/^RESULT //p' "$BENCH_DIR/push_receiver.log" | head -1)
   printf '    receiver: %s; still pending: %s\n' "${result:-none}" "$(pending_push_items)"
   [[ -z $result ]] || CHANNELS=$channels THREADS=$threads PENDING=$pending R=$result python3 -c 'import json, os
@@ -407,7 +423,10 @@ for n in clients:
                 worst_up = max(worst_up, rss)
             best[d] = max(best.get(d, 0), gm)
             errors = g[d]["errors"] + (b[d]["errors"] if b else 0)
-            print(f"| {n} | {d} | {bm:,.1f} | {gm:,.1f} | {ratio} | {g[d]['p50_ms']:,.0f} | {g[d]['max_ms']:,.0f} | {rss / 1024:.2f} MB | {errors} |")
+            hwm = (g.get("vmhwm_after_kb", 0) - g.get("vmhwm_before_kb", 0)) / n
+            if d == "upload":
+                worst_up = max(worst_up, hwm)
+            print(f"| {n} | {d} | {bm:,.1f} | {gm:,.1f} | {ratio} | {g[d]['p50_ms']:,.0f} | {g[d]['max_ms']:,.0f} | {rss / 1024:.2f} MB (VmHWM: {hwm / 1024:.2f} MB) | {errors} |")
         else:
             print(f"| {n} | {d} | {bm:,.1f} | not measured | | | | | |")
 print()

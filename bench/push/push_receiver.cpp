@@ -1,10 +1,11 @@
 // push_receiver: a service owner's OnlineBatchReceiver for the push benchmark (scripts/bench.sh,
 // BENCH_PUSH=1): the gSOAP service generated from wsdl/OnlineBatchReceiver.wsdl, answering every
 // ReceiveOnlineBatchExternalAttachment with an OK receipt at once, over mutual TLS (the dev PKI's
-// server certificate; client certificates must chain to its CA). --threads threads each bind the same
-// port (SO_REUSEPORT) and serve one keep-alive connection at a time.
+// server certificate; client certificates must chain to its CA). One thread accepts; every connection
+// gets its own thread (a copy of the service context) and is served keep-alive until it closes, so
+// any number of the gateway's delivery threads are answered at once.
 //
-//   push_receiver --pki DIR [--port 0] [--threads 4] [--ready-file FILE] [--expect N]
+//   push_receiver --pki DIR [--port 0] [--ready-file FILE] [--expect N]
 //
 // With --expect N it prints, once the N-th call has been answered, a line
 // "RESULT {"calls":N,"first_to_last_s":...,"per_s":...}" (rate from the first call to the N-th) and
@@ -24,7 +25,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <vector>
 
 #include "soapOnlineBatchReceiverSoapService.h"
 
@@ -39,6 +39,8 @@ Clock::time_point g_first;
 
 class Receiver final : public OnlineBatchReceiverSoapService {
  public:
+  Receiver() = default;
+  explicit Receiver(struct soap* copy) : OnlineBatchReceiverSoapService(copy) {}  // not owned
   OnlineBatchReceiverSoapService* copy() override { return nullptr; }
 
   int ReceiveOnlineBatchExternalAttachment(_obr__ReceiveOnlineBatchExternalAttachment*,
@@ -65,7 +67,7 @@ class Receiver final : public OnlineBatchReceiverSoapService {
 
 [[noreturn]] void usage(const std::string& problem) {
   std::cerr << "push_receiver: " << problem
-            << "\nusage: push_receiver --pki DIR [--port 0] [--threads 4] [--ready-file FILE] [--expect N]\n";
+            << "\nusage: push_receiver --pki DIR [--port 0] [--ready-file FILE] [--expect N]\n";
   std::exit(2);
 }
 
@@ -73,7 +75,7 @@ std::unique_ptr<Receiver> listen(const std::string& pki, int& port) {
   auto r = std::make_unique<Receiver>();
   soap* s = r->soap;
   soap_set_mode(s, SOAP_C_UTFSTRING | SOAP_IO_KEEPALIVE);
-  s->bind_flags = SO_REUSEADDR | SO_REUSEPORT;
+  s->bind_flags = SO_REUSEADDR;
   s->recv_timeout = 30;
   s->send_timeout = 30;
   s->socket_flags = MSG_NOSIGNAL;
@@ -97,36 +99,36 @@ std::unique_ptr<Receiver> listen(const std::string& pki, int& port) {
 
 int main(int argc, char** argv) {
   std::string pki, ready_file;
-  int port = 0, threads = 4;
+  int port = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (i + 1 >= argc) usage(flag + " needs a value");
     const std::string v = argv[++i];
     if (flag == "--pki") pki = v;
     else if (flag == "--port") port = std::stoi(v);
-    else if (flag == "--threads") threads = std::stoi(v);
     else if (flag == "--ready-file") ready_file = v;
     else if (flag == "--expect") g_expect = std::stol(v);
     else usage("unknown option " + flag);
   }
-  if (pki.empty() || threads < 1) usage("--pki is required and --threads must be positive");
+  if (pki.empty()) usage("--pki is required");
   soap_ssl_init();
-  std::vector<std::unique_ptr<Receiver>> receivers;
-  for (int i = 0; i < threads; ++i) receivers.push_back(listen(pki, port));
+  auto listening = listen(pki, port);
   if (!ready_file.empty()) std::ofstream(ready_file) << port << "\n";
-  std::cerr << "push_receiver: listening on 127.0.0.1:" << port << " with " << threads << " threads\n";
-  std::vector<std::thread> serving;
-  for (auto& r : receivers) {
-    Receiver* raw = r.get();
-    serving.emplace_back([raw] {
-      for (;;) {
-        if (!soap_valid_socket(raw->accept())) continue;
-        if (raw->ssl_accept() == SOAP_OK) raw->serve();  // keep-alive requests until idle or closed
-        raw->destroy();
-        soap_closesock(raw->soap);
+  std::cerr << "push_receiver: listening on 127.0.0.1:" << port << "\n";
+  for (;;) {
+    if (!soap_valid_socket(listening->accept())) continue;
+    struct soap* copy = soap_copy(listening->soap);  // shares the TLS context; owns the socket now
+    listening->soap->socket = SOAP_INVALID_SOCKET;
+    if (!copy) continue;
+    std::thread([copy] {
+      {
+        Receiver connection(copy);
+        if (connection.ssl_accept() == SOAP_OK) connection.serve();  // keep-alive until closed
       }
-    });
+      soap_destroy(copy);
+      soap_end(copy);
+      soap_closesock(copy);
+      soap_free(copy);
+    }).detach();
   }
-  for (auto& t : serving) t.join();
-  return 0;
 }
