@@ -18,6 +18,16 @@
 #   6. gateway the same
 # and stop everything it started.
 #
+# BENCH_STREAMING=1 adds the streaming runs (bench/stream/stream_load: 30 MB MTOM uploads and
+# downloads with 1 and 8 clients against a bare-TLS sink/source baseline); BENCH_FORMS=0 leaves out
+# runs 1-6 (e.g. BENCH_STREAMING=1 BENCH_FORMS=0 scripts/bench.sh measures streaming only).
+# BENCH_PUSH=1 (with BENCH_PROFILE=1: gatewayd and MariaDB recorded with perf while each push run
+# drains) adds the push runs (bench/push/push_receiver): the receiver's raw request rate from
+# gateway_load (the baseline), then for each CHANNELS:THREADS of BENCH_PUSH_RUNS ("1:1 4:1 4:2 4:4"):
+# BENCH_PUSH_ITEMS (2000) submissions loaded into the outbox of CHANNELS push channels while the push
+# worker is off, then gatewayd restarted with push.threads=THREADS and timed until the receiver has
+# answered them all (deliveries/s from its first call to its last).
+#
 # Settings: BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CONNECTIONS (64), BENCH_HANDSHAKE_CONNECTIONS
 # (BENCH_CONNECTIONS), BENCH_HANDSHAKES=0 (runs 1 and 2 only), BENCH_BUILD_DIR (build-bench), BENCH_PROFILE=1 (record the gateway with perf
 # during run 2 and print where the time goes), BENCH_KEEP=1 (leave the gateway, echo server and
@@ -48,6 +58,14 @@ BENCH_PROFILE=${BENCH_PROFILE:-0}
 BENCH_KEEP=${BENCH_KEEP:-0}
 BENCH_WAIT_QUIET=${BENCH_WAIT_QUIET:-0}
 BENCH_HANDSHAKES=${BENCH_HANDSHAKES:-1}
+BENCH_FORMS=${BENCH_FORMS:-1}
+BENCH_STREAMING=${BENCH_STREAMING:-0}
+BENCH_STREAM_CLIENTS=${BENCH_STREAM_CLIENTS:-1 8}   # one streaming run per client count
+BENCH_STREAM_BYTES=${BENCH_STREAM_BYTES:-30000000}
+BENCH_STREAM_ROUNDS=${BENCH_STREAM_ROUNDS:-3}
+BENCH_PUSH=${BENCH_PUSH:-0}
+BENCH_PUSH_RUNS=${BENCH_PUSH_RUNS:-1:1 4:1 4:2 4:4}
+BENCH_PUSH_ITEMS=${BENCH_PUSH_ITEMS:-2000}
 
 # Everything this script makes lives apart from scripts/run.sh's instance, so both can run at once.
 BENCH_DIR=$LOCAL_DIR/bench
@@ -63,6 +81,11 @@ GATEWAY_PID_FILE=$BENCH_DIR/gatewayd.pid
 GATEWAY_LOG=$BENCH_DIR/gatewayd.log
 ECHO_SERVER=$BUILD_DIR/bench/echo_server/echo_server
 GATEWAY_LOAD=$BUILD_DIR/bench/load/gateway_load
+STREAM_LOAD=$BUILD_DIR/bench/stream/stream_load
+STREAM_RESULTS=$BENCH_DIR/stream_results.jsonl
+PUSH_RECEIVER=$BUILD_DIR/bench/push/push_receiver
+PUSH_RESULTS=$BENCH_DIR/push_results.jsonl
+PUSH_RECEIVER_PIDS=()
 ECHO_PID_FILE=$BENCH_DIR/echo_server.pid
 ECHO_READY_FILE=$BENCH_DIR/echo_server.port
 ECHO_LOG=$BENCH_DIR/echo_server.log
@@ -87,6 +110,8 @@ cleanup() {
     info "BENCH_KEEP=1: leaving the gateway, the echo server and the database running"
     exit "$status"
   fi
+  local pid
+  for pid in "${PUSH_RECEIVER_PIDS[@]}"; do terminate_process "$pid" 15 push_receiver; done
   [[ -z $ECHO_PID ]] || { info "stopping the echo server (pid $ECHO_PID)"; terminate_process "$ECHO_PID" 15 echo_server; }
   rm -f "$ECHO_PID_FILE" "$ECHO_READY_FILE"
   [[ -z $GATEWAY_PID ]] || gateway_stop
@@ -102,8 +127,11 @@ build_release() {
   local jobs=${GATEWAY_BUILD_JOBS:-$(nproc)}
   info "configuring a Release build in $BUILD_DIR"
   cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DGATEWAY_BUILD_TESTS=OFF >/dev/null
-  info "building gatewayd gatewayctl echo_server gateway_load (-j$jobs)"
-  cmake --build "$BUILD_DIR" -j"$jobs" --target gatewayd gatewayctl echo_server gateway_load
+  local targets=(gatewayd gatewayctl echo_server gateway_load)
+  ((BENCH_STREAMING)) && targets+=(stream_load)
+  ((BENCH_PUSH)) && targets+=(push_receiver)
+  info "building ${targets[*]} (-j$jobs)"
+  cmake --build "$BUILD_DIR" -j"$jobs" --target "${targets[@]}"
 }
 
 # A fresh database for every run, so earlier runs' submissions do not change the figures.
@@ -165,13 +193,254 @@ PY
 }
 
 # The system user of the end-user identity, from scripts/lib/dev_env.sh's table.
-enduser_field() {
+enduser_field() { identity_system_user "$ENDUSER"; }
+
+# identity_system_user <identity>: its system user name, from scripts/lib/dev_env.sh's table.
+identity_system_user() {
   local row name org code user role org_name
   for row in "${DEV_SYSTEMS[@]}"; do
     IFS='|' read -r name org code user role org_name <<<"$row"
-    [[ $name == "$ENDUSER" ]] && { printf '%s' "$user"; return 0; }
+    [[ $name == "$1" ]] && { printf '%s' "$user"; return 0; }
   done
-  die "no $ENDUSER identity in DEV_SYSTEMS"
+  die "no $1 identity in DEV_SYSTEMS"
+}
+
+# stream <clients>: the bare-TLS baseline, then the gateway, BENCH_STREAM_ROUNDS rounds each of
+# <clients> concurrent uploads of BENCH_STREAM_BYTES and their downloads.
+stream() {
+  local clients=$1 output who
+  local tls=(--ca "$PKI_DIR/ca/chain.pem" --cert "$PKI_DIR/clients/$ENDUSER.pem" --key "$PKI_DIR/clients/$ENDUSER.key"
+    --clients "$clients" --rounds "$BENCH_STREAM_ROUNDS" --bytes "$BENCH_STREAM_BYTES")
+  for who in baseline gateway; do
+    wait_for_quiet_machine
+    info "run: streaming $who, $clients client(s), $BENCH_STREAM_ROUNDS rounds of $BENCH_STREAM_BYTES bytes up and down"
+    if [[ $who == baseline ]]; then
+      output=$("$STREAM_LOAD" --baseline "${tls[@]}" --label "tls $clients" \
+        --server-cert "$PKI_DIR/server/server.pem" --server-key "$PKI_DIR/server/server.key" 2>&1) || true
+    else
+      output=$("$STREAM_LOAD" "${tls[@]}" --label "gateway $clients" --url "${GATEWAY_URL%/}" --gateway-pid "$GATEWAY_PID" \
+        --user "$(identity_system_user "$ENDUSER")" --password-file "$(system_password_file "$ENDUSER")" \
+        --owner-cert "$PKI_DIR/clients/agency.pem" --owner-key "$PKI_DIR/clients/agency.key" \
+        --owner-user "$(identity_system_user agency)" --owner-password-file "$(system_password_file agency)" 2>&1) || true
+    fi
+    printf '%s\n' "$output" | grep -v '^RESULT ' | sed 's/^/    /'
+    printf '%s\n' "$output" | sed -n 's/^RESULT //p' >>"$STREAM_RESULTS"
+  done
+}
+
+# start_push_receiver <log> [--expect N]: a push_receiver on a free port; sets RECEIVER_URL/RECEIVER_PID.
+start_push_receiver() {
+  local log=$1 ready=$BENCH_DIR/push_receiver.port
+  shift
+  rm -f "$ready"
+  : >"$log"
+  RECEIVER_PID=$(start_detached "$log" "$PUSH_RECEIVER" --pki "$PKI_DIR" --ready-file "$ready" "$@")
+  PUSH_RECEIVER_PIDS+=("$RECEIVER_PID")
+  wait_until 20 test -s "$ready" || { show_log_tail "$log"; die "push_receiver did not start"; }
+  RECEIVER_URL="https://127.0.0.1:$(tr -dc '0-9' <"$ready")/OnlineBatchReceiver/OnlineBatchReceiver.asmx"
+}
+
+stop_push_receiver() {
+  terminate_process "$RECEIVER_PID" 15 push_receiver
+  local kept=() pid
+  for pid in "${PUSH_RECEIVER_PIDS[@]}"; do [[ $pid == "$RECEIVER_PID" ]] || kept+=("$pid"); done
+  PUSH_RECEIVER_PIDS=("${kept[@]}")
+}
+
+# The receiver's request body: what the gateway sends (a DataBatch around the same ~4 KB form).
+write_push_body() {
+  FORM=$FORM_FILE OUT=$BENCH_DIR/push_body.xml python3 - <<'PY'
+import os
+from xml.sax.saxutils import escape
+
+with open(os.environ["FORM"], encoding="utf-8") as f:
+    form = f.read()
+batch = ('<?xml version="1.0" encoding="utf-8"?><DataBatch schemaVersion="1.0"><DataUnits><DataUnit>'
+         '<Reportee>910000306</Reportee><ArchiveReference>AR{{SEQ}}</ArchiveReference>'
+         '<FormTask><ServiceCode>4711</ServiceCode><ServiceEditionCode>1</ServiceEditionCode><Form>'
+         '<DataFormatId>5703</DataFormatId><DataFormatVersion>34</DataFormatVersion><FormData>'
+         + escape(form) + '</FormData></Form></FormTask></DataUnit></DataUnits></DataBatch>')
+body = ('<?xml version="1.0" encoding="UTF-8"?>\n<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+        '<ReceiveOnlineBatchExternalAttachment xmlns="http://AltInn.no/webservices/">'
+        '<username>bench</username><passwd>bench</passwd><receiversReference>AR{{SEQ}}</receiversReference>'
+        '<sequenceNumber>1</sequenceNumber><batch>' + escape(batch) + '</batch>'
+        '</ReceiveOnlineBatchExternalAttachment></s:Body></s:Envelope>\n')
+with open(os.environ["OUT"], "w", encoding="utf-8") as f:
+    f.write(body)
+PY
+}
+
+# The baseline: gateway_load straight at a receiver, keep-alive, 1 and 4 connections.
+push_baseline() {
+  local connections output
+  start_push_receiver "$BENCH_DIR/push_receiver_baseline.log"
+  for connections in 1 4; do
+    wait_for_quiet_machine
+    info "run: push baseline, gateway_load -> push_receiver, $connections connection(s), ${BENCH_SECONDS}s"
+    output=$("$GATEWAY_LOAD" --url "$RECEIVER_URL" --label "receiver $connections" --connections "$connections" \
+      --duration "$BENCH_SECONDS" --warmup "$BENCH_WARMUP" --body-file "$BENCH_DIR/push_body.xml" --unique-ref \
+      --soap-action http://AltInn.no/webservices/ReceiveOnlineBatchExternalAttachment --mode keepalive \
+      --watch "push_receiver=$RECEIVER_PID" \
+      --cert "$PKI_DIR/clients/agency.pem" --key "$PKI_DIR/clients/agency.key" --ca "$PKI_DIR/ca/chain.pem") || true
+    printf '%s\n' "$output" | grep -v '^RESULT ' | sed 's/^/    /'
+    printf '%s\n' "$output" | sed -n 's/^RESULT //p' | python3 -c 'import json, sys
+r = json.loads(sys.stdin.read() or "{}")
+print(json.dumps({"kind": "baseline", "connections": r.get("connections"), "per_s": r.get("rps", 0), "errors": r.get("errors")}))' >>"$PUSH_RESULTS"
+  done
+  stop_push_receiver
+}
+
+# Editions 2..n of service 4711 (same owner, same form) so that runs can use several channels.
+ensure_push_services() {
+  local edition
+  for ((edition = 2; edition <= $1; edition++)); do
+    gatewayctl service add --owner ETAT --code 4711 --edition "$edition" --name "Utviklingsskjema $edition" \
+      --format 5703:34 --kind FormTask --if-missing >/dev/null
+  done
+}
+
+pending_push_items() { db_sql "$BENCH_DB_DIR" -N -e "SELECT COUNT(*) FROM \`$DB_NAME\`.push_outbox WHERE state = 'pending'"; }
+
+# push_run <channels> <threads>
+push_run() {
+  local channels=$1 threads=$2 per=$((BENCH_PUSH_ITEMS / $1)) edition output pending deadline result
+  local total=$((per * channels))
+  info "run: push, $total submissions over $channels channel(s), push.threads=$threads"
+  ensure_push_services "$channels"
+  start_push_receiver "$BENCH_DIR/push_receiver.log" --expect "$total"
+  for ((edition = 1; edition <= channels; edition++)); do
+    gatewayctl service channel --code 4711 --edition "$edition" --push "$RECEIVER_URL" --user bench >/dev/null
+  done
+  # Load the outbox with the worker off.
+  gateway_stop
+  GATEWAY_PUSH_THREADS=0 gateway_start detached
+  gateway_wait_ready 0
+  for ((edition = 1; edition <= channels; edition++)); do
+    sed "s|<ServiceEdition>1</ServiceEdition>|<ServiceEdition>$edition</ServiceEdition>|" \
+      "$BENCH_DIR/submit_body.xml" >"$BENCH_DIR/submit_body_$edition.xml"
+    "$GATEWAY_LOAD" --url "$GATEWAY_URL$SUBMIT_PATH" --label "push preload" --connections 8 --requests "$per" \
+      --warmup 0 --body-file "$BENCH_DIR/submit_body_$edition.xml" --mode keepalive --soap-action "$SUBMIT_ACTION" \
+      --unique-ref --cert "$PKI_DIR/clients/$ENDUSER.pem" --key "$PKI_DIR/clients/$ENDUSER.key" \
+      --ca "$PKI_DIR/ca/chain.pem" | grep -E '^[a-z].*(requests|errors)' | head -2 | sed 's/^/    preload: /' || true
+  done
+  pending=$(pending_push_items)
+  info "outbox: $pending pending items"
+  gateway_stop
+  wait_for_quiet_machine
+  GATEWAY_PUSH_THREADS=$threads GATEWAY_PUSH_POLL_INTERVAL_MS=100 \
+    GATEWAY_PUSH_CLIENT_CERTIFICATE=$PKI_DIR/clients/agency.pem GATEWAY_PUSH_CLIENT_KEY=$PKI_DIR/clients/agency.key \
+    GATEWAY_PUSH_CA_BUNDLE=$PKI_DIR/ca/chain.pem gateway_start detached
+  gateway_wait_ready 0
+  local profiling=0
+  if ((BENCH_PROFILE)) && command -v perf >/dev/null; then
+    profiling=1
+    perf record -e cpu-clock -F 499 -g -p "$GATEWAY_PID,$DB_PID" -o "$BENCH_DIR/perf-push-$channels-$threads.data" \
+      >"$BENCH_DIR/perf.log" 2>&1 &
+    PERF_PID=$!
+  fi
+  deadline=$((SECONDS + 300))
+  until grep -q '^RESULT ' "$BENCH_DIR/push_receiver.log"; do
+    ((SECONDS < deadline)) || { warn "push: not all $total items delivered within 300s"; break; }
+    sleep 0.2
+  done
+  if ((profiling)); then
+    kill -INT "$PERF_PID" 2>/dev/null || true
+    wait "$PERF_PID" 2>/dev/null || true
+    PERF_PID=""
+    info "where gatewayd's CPU goes while delivering (perf, $BENCH_DIR/perf-push-$channels-$threads.data)"
+    perf report -i "$BENCH_DIR/perf-push-$channels-$threads.data" --comm gatewayd --children --sort symbol --stdio \
+      -g none 2>/dev/null | awk '/^ +[0-9.]+%/ && !/ 0x0000/ && n < 30 { print "    " substr($0, 1, 150); n++ }' || true
+  fi
+  result=$(sed -n 's/^RESULT //p' "$BENCH_DIR/push_receiver.log" | head -1)
+  printf '    receiver: %s; still pending: %s\n' "${result:-none}" "$(pending_push_items)"
+  [[ -z $result ]] || CHANNELS=$channels THREADS=$threads PENDING=$pending R=$result python3 -c 'import json, os
+r = json.loads(os.environ["R"])
+r.update(kind="gateway", channels=int(os.environ["CHANNELS"]), threads=int(os.environ["THREADS"]), loaded=int(os.environ["PENDING"]))
+print(json.dumps(r))' >>"$PUSH_RESULTS"
+  stop_push_receiver
+  # Back to the download queue, so that later runs' submissions are not pushed anywhere.
+  for ((edition = 1; edition <= channels; edition++)); do
+    gatewayctl service channel --code 4711 --edition "$edition" --queue >/dev/null
+  done
+}
+
+print_push_report() {
+  PUSH_RESULTS=$PUSH_RESULTS python3 - <<'PY'
+import json
+import os
+
+rows = [json.loads(l) for l in open(os.environ["PUSH_RESULTS"], encoding="utf-8") if l.strip()]
+base = {r["connections"]: r for r in rows if r["kind"] == "baseline"}
+print()
+print("## Push results")
+print()
+print("| what | channels | push.threads / connections | deliveries (requests)/s | vs. receiver baseline (most connections not above push.threads) |")
+print("|---|--:|--:|--:|--:|")
+for c, r in sorted(base.items()):
+    print(f"| gateway_load -> receiver (baseline) | | {c} | {r['per_s']:,.0f} | 1.00 |")
+best = 0
+for r in rows:
+    if r["kind"] != "gateway":
+        continue
+    best = max(best, r["per_s"])
+    fit = [c for c in base if c <= min(r["threads"], r["channels"])]
+    b = base[max(fit)] if fit else None
+    ratio = f"{r['per_s'] / b['per_s']:.3f}" if b and b["per_s"] else "n/a"
+    print(f"| gatewayd push outbox -> receiver ({r['calls']} of {r['loaded']} loaded) | {r['channels']} | {r['threads']} | {r['per_s']:,.0f} | {ratio} |")
+print()
+print(f"Target: >= 2,000 deliveries/s: best {best:,.0f}/s, " + ("met" if best >= 2000 else "MISSED"))
+PY
+}
+
+print_stream_report() {
+  STREAM_RESULTS=$STREAM_RESULTS BUSY=$BUSY_BEFORE WHEN=$(date -u '+%Y-%m-%d %H:%M UTC') \
+    COMMIT=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) python3 - <<'PY'
+import json
+import os
+
+env = os.environ
+runs = {}
+with open(env["STREAM_RESULTS"], encoding="utf-8") as f:
+    for line in f:
+        if line.strip():
+            r = json.loads(line)
+            runs[r["label"]] = r
+print()
+print(f"## Streaming results ({env['WHEN']}, commit {env['COMMIT']}, other processes {env['BUSY']}% busy before)")
+print()
+print("| clients | direction | TLS baseline MB/s | gateway MB/s | gateway/baseline | gateway p50 ms | gateway max ms | gatewayd RSS growth per transfer in flight | errors |")
+print("|--:|---|--:|--:|--:|--:|--:|--:|--:|")
+clients = sorted({r["clients"] for r in runs.values()})
+worst_up, best = 0.0, {}
+for n in clients:
+    b, g = runs.get(f"tls {n}"), runs.get(f"gateway {n}")
+    for d in ("upload", "download"):
+        bm = b[d]["mb_per_s"] if b else 0
+        gm = g[d]["mb_per_s"] if g else 0
+        ratio = f"{gm / bm:.2f}" if bm and g else "n/a"
+        if g:
+            rss = g[d]["rss_growth_per_transfer_kb"]
+            if d == "upload":
+                worst_up = max(worst_up, rss)
+            best[d] = max(best.get(d, 0), gm)
+            errors = g[d]["errors"] + (b[d]["errors"] if b else 0)
+            hwm = (g.get("vmhwm_after_kb", 0) - g.get("vmhwm_before_kb", 0)) / n
+            if d == "upload":
+                worst_up = max(worst_up, hwm)
+            print(f"| {n} | {d} | {bm:,.1f} | {gm:,.1f} | {ratio} | {g[d]['p50_ms']:,.0f} | {g[d]['max_ms']:,.0f} | {rss / 1024:.2f} MB (VmHWM: {hwm / 1024:.2f} MB) | {errors} |")
+        else:
+            print(f"| {n} | {d} | {bm:,.1f} | not measured | | | | | |")
+print()
+print("Targets (30 MB attachments, loopback):")
+for d in ("upload", "download"):
+    v = best.get(d)
+    print(f"- >= 200 MB/s aggregate ({d}, best client count): " + ("not measured" if v is None else f"{v:,.1f} MB/s, " + ("met" if v >= 200 else "MISSED")))
+print(f"- <= 4 MB gatewayd RSS growth per upload in flight: {worst_up / 1024:.2f} MB, " + ("met" if worst_up <= 4096 else "MISSED"))
+for r in runs.values():
+    for d in ("upload", "download"):
+        if r[d]["errors"]:
+            print(f"- {r['label']} {d}: {r[d]['errors']} errors; first: {r[d]['first_error']}")
+PY
 }
 
 # load <label> <url> <body> <connections> [gateway_load options...]: one measured run.
@@ -382,6 +651,22 @@ main() {
   BUSY_BEFORE=$(machine_busy_percent)
   ((BUSY_BEFORE < 10)) || warn "the machine was ${BUSY_BEFORE}% busy before the run: the figures will be low and noisy"
   : >"$RESULTS"
+  : >"$STREAM_RESULTS"
+
+  if ((BENCH_STREAMING)); then
+    local n
+    for n in $BENCH_STREAM_CLIENTS; do stream "$n"; done
+    print_stream_report
+  fi
+  if ((BENCH_PUSH)); then
+    : >"$PUSH_RESULTS"
+    write_push_body
+    push_baseline
+    local run
+    for run in $BENCH_PUSH_RUNS; do push_run "${run%%:*}" "${run##*:}"; done
+    print_push_report
+  fi
+  ((BENCH_FORMS)) || { info "BENCH_FORMS=0: no form runs; raw results: $STREAM_RESULTS $PUSH_RESULTS"; return 0; }
 
   load "echo keepalive" "$ECHO_URL" "$BENCH_DIR/echo_body.xml" "$BENCH_CONNECTIONS" --mode keepalive
   PROFILE_NEXT=$BENCH_PROFILE   # the next run is recorded (after its quiet-machine wait)
