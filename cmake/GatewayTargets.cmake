@@ -25,4 +25,9 @@ function(gateway_add_test source)
     set(ARG_TIMEOUT 300)
   endif()
   set_tests_properties(${target} PROPERTIES LABELS ${ARG_LABEL} TIMEOUT ${ARG_TIMEOUT})
+  if(GATEWAY_SANITIZE)
+    # Library-wide caches that are never freed (tests/lsan.supp says which and why).
+    set_property(TEST ${target} APPEND PROPERTY ENVIRONMENT
+                 "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/lsan.supp:print_suppressions=0")
+  endif()
 endfunction()
