@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "common/log.h"
+#include "core/blob_guard.h"
 
 namespace gateway::core {
 namespace {
@@ -124,13 +125,11 @@ Result<UploadedAttachment> StreamedAttachmentService::finishUpload(AttachmentUpl
   auto stored = upload.blob_->commit();
   if (!stored.ok()) return stored.status();
   // From here the blob is durable under its key; it must go again unless the row commits.
-  auto discard = [&](Status why) {
-    files_.remove(stored->key);
-    return why;
-  };
+  BlobGuard blob(files_);
+  blob.add(stored->key);
   const auto& checksum = upload.headers_.checksum;
   if (checksum && *checksum != (checksum->size() == 64 ? stored->sha256_hex : md5_hex)) {
-    return discard(Status::InvalidArgument("the CheckSum header does not match the attachment"));
+    return Status::InvalidArgument("the CheckSum header does not match the attachment");
   }
   persistence::AttachmentRecord row;
   row.name = upload.headers_.name;
@@ -141,7 +140,8 @@ Result<UploadedAttachment> StreamedAttachmentService::finishUpload(AttachmentUpl
   row.sha256_hex = stored->sha256_hex;
   row.storage_key = stored->key;
   auto id = database_.submissions().addAttachment(upload.system_id_, upload.submission_id_, row);
-  if (!id.ok()) return discard(id.status());
+  if (!id.ok()) return id.status();
+  blob.keep();
   UploadedAttachment out;
   out.attachment_id = id.value();
   out.archive_reference = "AR" + std::to_string(upload.submission_id_);

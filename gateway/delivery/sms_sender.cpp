@@ -2,32 +2,16 @@
 
 #include <curl/curl.h>
 
-#include <cstdio>
 #include <memory>
+
+#include "common/log.h"
 
 namespace gateway::delivery {
 namespace {
 
 std::string jsonString(std::string_view s) {
   std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
+  log::appendJsonEscaped(out, s);
   return out + "\"";
 }
 

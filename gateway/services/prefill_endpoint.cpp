@@ -11,24 +11,20 @@ namespace {
 
 using Generated = BasicHttpBinding_USCOREIPreFillExternalBasicService;
 
-std::optional<std::string> optionalText(const std::string* p) {
-  return p ? std::optional<std::string>(*p) : std::nullopt;
-}
-
 core::PrefillTaskInput toInput(struct soap* soap, const pf__PrefillFormTask& wire) {
   core::PrefillTaskInput in;
-  in.service_code = optionalText(wire.ExternalServiceCode);
+  in.service_code = optionalOf(wire.ExternalServiceCode);
   in.service_edition = wire.ExternalServiceEditionCode;
-  in.external_shipment_reference = optionalText(wire.ExternalShipmentReference);
-  in.reportee = optionalText(wire.Reportee);
-  in.service_owner_code = optionalText(wire.ServiceOwnerCode);
+  in.external_shipment_reference = optionalOf(wire.ExternalShipmentReference);
+  in.reportee = optionalOf(wire.Reportee);
+  in.service_owner_code = optionalOf(wire.ServiceOwnerCode);
   in.senders_reference = textOf(wire.SendersReference);
   in.valid_from = wire.ValidFromDate;
   in.valid_to = wire.ValidToDate;
   if (wire.PreFillForms) {
     for (const pf__PrefillForm* f : wire.PreFillForms->PrefillForm) {
       if (!f) continue;
-      in.forms.push_back({optionalText(f->DataFormatID), f->DataFormatVersion, optionalText(f->FormDataXML),
+      in.forms.push_back({optionalOf(f->DataFormatID), f->DataFormatVersion, optionalOf(f->FormDataXML),
                           textOf(f->SendersReference)});
     }
   }
@@ -69,7 +65,7 @@ class PreFill final : public BoundService<Generated> {
     options.case_id = optionalOf(req->caseId);
     options.due_date = optionalOf(req->dueDate);
     options.on_behalf_of = textOf(req->instantitedOnBehalfOf);
-    auto outcome = core_.prefills().submitAndInstantiate(system.value(), optionalText(req->externalBatchId),
+    auto outcome = core_.prefills().submitAndInstantiate(system.value(), optionalOf(req->externalBatchId),
                                                          toInput(soap, *req->preFillFormTask), options);
     if (!outcome.ok()) return fault(outcome.status(), kOp);
     resp.SubmitAndInstantiatePrefilledFormTaskBasicResult = toReceiptExternal(soap, outcome->receipt);
@@ -89,8 +85,8 @@ class PreFill final : public BoundService<Generated> {
         if (t) tasks.push_back(toInput(soap, *t));
       }
     }
-    auto outcome = core_.prefills().submitBatch(system.value(), optionalText(req->externalBatchId),
-                                                optionalText(req->preFillFormTasksDetails->SystemUserCode), tasks);
+    auto outcome = core_.prefills().submitBatch(system.value(), optionalOf(req->externalBatchId),
+                                                optionalOf(req->preFillFormTasksDetails->SystemUserCode), tasks);
     if (!outcome.ok()) return fault(outcome.status(), kOp);
     resp.SubmitPrefilledFormTasksBasicResult = toReceiptExternal(soap, outcome->receipt);
     return SOAP_OK;

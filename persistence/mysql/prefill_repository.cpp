@@ -204,9 +204,9 @@ Result<ReceiptRecord> MysqlPrefillRepository::store(const Request& request) {
         }
         rejection = "ExternalShipmentReference was used before by this service owner.";
       }
-      seen.insert(p.external_shipment_reference);
       std::optional<Id> id;
       if (rejection.empty()) {
+        seen.insert(p.external_shipment_reference);  // only a stored task takes its reference
         id = insertInstance(session, request, p);
         ++stored_count;
       }

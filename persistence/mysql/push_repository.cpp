@@ -249,7 +249,7 @@ Status MysqlPushRepository::recordAttempt(const std::string& holder, const PushI
     auto& log = session.prepare("INSERT INTO shipment_status_log (submission_id, status, description) VALUES (?,?,?)");
     Params(log)
         .id(item.submission_id)
-        .str(attempt.state == PushState::kDelivered ? "Sent" : "Error")
+        .str(shipmentStatusName(attempt.state == PushState::kDelivered ? ShipmentStatus::kSent : ShipmentStatus::kError))
         .str(attempt.state == PushState::kDelivered ? "Pushed to the service owner's receiver"
                                                     : cutText("Push failed: " + attempt.result_text));
     log.executeUpdate();
