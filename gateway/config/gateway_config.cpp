@@ -124,6 +124,7 @@ const std::map<std::string, Setter>& keys() {
       {"push.backoff_max_ms", number([](GatewayConfig& c) -> auto& { return c.push.backoff_max_ms; })},
       {"push.queue_retry_interval_ms", number([](GatewayConfig& c) -> auto& { return c.push.queue_retry_interval_ms; })},
       {"push.lease_ms", number([](GatewayConfig& c) -> auto& { return c.push.lease_ms; })},
+      {"push.outcomes_per_commit", number([](GatewayConfig& c) -> auto& { return c.push.outcomes_per_commit; })},
       {"push.connect_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.push.connect_timeout_seconds; })},
       {"push.io_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.push.io_timeout_seconds; })},
       {"push.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.push.max_attachment_bytes; })},
@@ -197,6 +198,12 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
   }
   if (config.delivery.max_attempts < 1 || config.delivery.batch_size < 1 || config.delivery.lease_seconds < 1) {
     return Status::InvalidArgument("delivery.max_attempts, delivery.batch_size and delivery.lease_seconds must be at least 1");
+  }
+  if (config.push.outcomes_per_commit < 1) return Status::InvalidArgument("push.outcomes_per_commit must be at least 1");
+  if (static_cast<long>(config.push.lease_ms) <=
+      1000L * (config.push.connect_timeout_seconds + 2L * config.push.io_timeout_seconds)) {
+    return Status::InvalidArgument("push.lease_ms must exceed push.connect_timeout_seconds + 2 x "
+                                   "push.io_timeout_seconds (one delivery's longest time)");
   }
   if (config.push.max_attachment_bytes > kMaxPushAttachmentBytes) {
     return Status::InvalidArgument("push.max_attachment_bytes must be at most 1073741824 (1 GiB): the ZIP is sent "

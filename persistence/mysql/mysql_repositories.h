@@ -118,8 +118,8 @@ class MysqlPushRepository final : public PushRepository {
   Result<std::optional<DeliveryChannel>> claimChannel(Id service_id, const std::string& holder,
                                                       std::chrono::milliseconds lease) override;
   Status releaseChannel(Id service_id, const std::string& holder) override;
-  Result<std::optional<PushItem>> headItem(Id service_id) override;
-  Status recordAttempt(const std::string& holder, const PushItem& item, const PushAttempt& attempt) override;
+  Result<std::vector<PushItem>> pendingItems(Id service_id, int limit) override;
+  Status recordAttempts(const std::string& holder, const std::vector<PushOutcome>& outcomes) override;
 
  private:
   ConnectionManager& db_;
