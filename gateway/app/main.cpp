@@ -17,6 +17,7 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "auth/credential_verifier.h"
 #include "common/log.h"
@@ -131,10 +132,10 @@ int run(const std::string& config_path) {
   auto server = server::Server::create(c, services::makeEndpoints(core), [&db] { return db.ping(); });
   if (!server.ok()) return startupFailed("server", server.status());
   if (Status s = server.value()->start(); !s.ok()) return startupFailed("server", s);
-  std::unique_ptr<delivery::NotificationWorker> delivery;
-  if (c.delivery.enabled) {
-    delivery = delivery::NotificationWorker::create(db.notifications(), c.delivery);
-    delivery->start();
+  std::vector<std::unique_ptr<delivery::NotificationWorker>> delivery;
+  for (int i = 0; c.delivery.enabled && i < c.delivery.threads; ++i) {
+    delivery.push_back(delivery::NotificationWorker::create(db.notifications(), c.delivery));
+    delivery.back()->start();
   }
 
   auto worker = startPushWorker(c, db, *files.value());
@@ -147,7 +148,7 @@ int run(const std::string& config_path) {
   log::info("shutdown.requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (worker.value()) worker.value()->stop();  // lets the delivery in progress finish and record
   server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it
-  if (delivery) delivery->stop();  // finishes the message in hand
+  for (auto& d : delivery) d->stop();  // each finishes the message in hand
   return kExitOk;
 }
 

@@ -90,6 +90,7 @@ const std::map<std::string, Setter>& keys() {
       {"delivery.enabled", number([](GatewayConfig& c) -> auto& { return c.delivery.enabled; })},
       {"delivery.poll_interval_ms", number([](GatewayConfig& c) -> auto& { return c.delivery.poll_interval_ms; })},
       {"delivery.batch_size", number([](GatewayConfig& c) -> auto& { return c.delivery.batch_size; })},
+      {"delivery.threads", number([](GatewayConfig& c) -> auto& { return c.delivery.threads; })},
       {"delivery.lease_seconds", number([](GatewayConfig& c) -> auto& { return c.delivery.lease_seconds; })},
       {"delivery.max_attempts", number([](GatewayConfig& c) -> auto& { return c.delivery.max_attempts; })},
       {"delivery.backoff_base_seconds",
@@ -196,8 +197,10 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
   if (starttls != "required" && starttls != "optional" && starttls != "off") {
     return Status::InvalidArgument("smtp.starttls must be required, optional or off");
   }
-  if (config.delivery.max_attempts < 1 || config.delivery.batch_size < 1 || config.delivery.lease_seconds < 1) {
-    return Status::InvalidArgument("delivery.max_attempts, delivery.batch_size and delivery.lease_seconds must be at least 1");
+  if (config.delivery.max_attempts < 1 || config.delivery.batch_size < 1 || config.delivery.lease_seconds < 1 ||
+      config.delivery.threads < 1) {
+    return Status::InvalidArgument(
+        "delivery.max_attempts, delivery.batch_size, delivery.lease_seconds and delivery.threads must be at least 1");
   }
   if (config.push.outcomes_per_commit < 1) return Status::InvalidArgument("push.outcomes_per_commit must be at least 1");
   if (static_cast<long>(config.push.lease_ms) <=

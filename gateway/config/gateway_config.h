@@ -99,7 +99,8 @@ struct SmsConfig {
 struct DeliveryConfig {
   int enabled = 1;                          // 0: this process sends nothing (another one may)
   int poll_interval_ms = 1000;              // idle wait between looks at the outbox
-  int batch_size = 20;                      // messages claimed at a time
+  int threads = 2;                          // workers, each with its own relay connection
+  int batch_size = 20;                      // messages claimed at a time (and recorded sent in one commit)
   int lease_seconds = 300;                  // a claimed message is another worker's again after this
   int max_attempts = 8;                     // then the message is dead (gatewayctl notification list --dead)
   int backoff_base_seconds = 30;            // retry n waits base * 2^(n-1) seconds ...

@@ -172,6 +172,8 @@ class MysqlNotificationRepository final : public NotificationRepository {
   Result<std::vector<Id>> enqueue(const std::vector<OutboxMessage>& messages) override;
   Result<std::vector<OutboxMessage>> claim(int limit, int lease_seconds) override;
   Status markSent(Id id, std::int64_t lease_token) override;
+  Result<int> markAllSent(const std::vector<OutboxLease>& sent) override;
+  Status release(const std::vector<OutboxLease>& unsent) override;
   Status markFailed(Id id, std::int64_t lease_token, const std::string& error,
                     std::optional<std::time_t> retry_at) override;
   Result<std::vector<OutboxMessage>> list(const OutboxQuery& query) override;

@@ -231,13 +231,6 @@ Result<std::vector<PushItem>> MysqlPushRepository::pendingItems(Id service_id, i
 
 namespace {
 
-// "?,?,…,?" with n marks.
-std::string marks(std::size_t n) {
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) out += i ? ",?" : "?";
-  return out;
-}
-
 // Outcomes that update their items the same way share one UPDATE … WHERE id IN (…): a worker's
 // run of OK answers becomes one statement.
 struct SameUpdate {
@@ -270,7 +263,7 @@ Status MysqlPushRepository::recordAttempts(const std::string& holder, const std:
       auto& update = session.prepare(
           "UPDATE push_outbox SET state = ?, attempts = attempts + ?, "
           "next_attempt_at = TIMESTAMPADD(MICROSECOND, ?, UTC_TIMESTAMP(6)), last_result = ?, "
-          "updated_at = UTC_TIMESTAMP(6) WHERE state = 'pending' AND id IN (" + marks(ids.size()) + ")");
+          "updated_at = UTC_TIMESTAMP(6) WHERE state = 'pending' AND id IN (" + placeholderRows("?", ids.size()) + ")");
       Params params(update);
       params.str(pushStateName(how.state)).i32(how.counted).i64(how.retry_micros).str(how.text);
       for (Id id : ids) params.id(id);
@@ -305,7 +298,7 @@ Status MysqlPushRepository::recordAttempts(const std::string& holder, const std:
     if (!delivered.empty()) {
       auto& purge = session.prepare(
           "UPDATE download_queue q JOIN service_channel c ON c.service_id = ? SET q.purged_at = UTC_TIMESTAMP(6) "
-          "WHERE q.submission_id IN (" + marks(delivered.size()) + ") AND q.purged_at IS NULL AND c.remove_from_queue = 1");
+          "WHERE q.submission_id IN (" + placeholderRows("?", delivered.size()) + ") AND q.purged_at IS NULL AND c.remove_from_queue = 1");
       Params purged(purge);
       purged.id(service_id);
       for (Id id : delivered) purged.id(id);
