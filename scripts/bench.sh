@@ -28,6 +28,10 @@
 # worker is off, then gatewayd restarted with push.threads=THREADS and timed until the receiver has
 # answered them all (deliveries/s from its first call to its last).
 #
+# BENCH_NOTIFY=1 adds the notification runs (scripts/lib/bench_notify.sh: outbox drain rate to a
+# local SMTP relay against the gateway's SMTP client sending straight to it, and the rate
+# SendStandaloneNotificationBasic requests are accepted).
+#
 # Settings: BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CONNECTIONS (64), BENCH_HANDSHAKE_CONNECTIONS
 # (BENCH_CONNECTIONS), BENCH_HANDSHAKES=0 (runs 1 and 2 only), BENCH_BUILD_DIR (build-bench), BENCH_PROFILE=1 (record the gateway with perf
 # during run 2 and print where the time goes), BENCH_KEEP=1 (leave the gateway, echo server and
@@ -97,6 +101,9 @@ readonly SUBMIT_PATH=/IntermediaryExternal/IntermediaryInboundBasic.svc
 readonly SUBMIT_ACTION=http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2009/10/IIntermediaryInboundExternalBasic/SubmitFormTaskBasic
 readonly ENDUSER=enduser
 
+# shellcheck source=lib/bench_notify.sh
+source "$LIB/bench_notify.sh"
+
 ECHO_PID=""
 PERF_PID=""
 DB_PID=""
@@ -112,6 +119,7 @@ cleanup() {
   fi
   local pid
   for pid in "${PUSH_RECEIVER_PIDS[@]}"; do terminate_process "$pid" 15 push_receiver; done
+  stop_smtp_counter
   [[ -z $ECHO_PID ]] || { info "stopping the echo server (pid $ECHO_PID)"; terminate_process "$ECHO_PID" 15 echo_server; }
   rm -f "$ECHO_PID_FILE" "$ECHO_READY_FILE"
   [[ -z $GATEWAY_PID ]] || gateway_stop
@@ -130,6 +138,7 @@ build_release() {
   local targets=(gatewayd gatewayctl echo_server gateway_load)
   ((BENCH_STREAMING)) && targets+=(stream_load)
   ((BENCH_PUSH)) && targets+=(push_receiver)
+  ((BENCH_NOTIFY)) && targets+=(smtp_blast)
   info "building ${targets[*]} (-j$jobs)"
   cmake --build "$BUILD_DIR" -j"$jobs" --target "${targets[@]}"
 }
@@ -666,7 +675,15 @@ main() {
     for run in $BENCH_PUSH_RUNS; do push_run "${run%%:*}" "${run##*:}"; done
     print_push_report
   fi
-  ((BENCH_FORMS)) || { info "BENCH_FORMS=0: no form runs; raw results: $STREAM_RESULTS $PUSH_RESULTS"; return 0; }
+  if ((BENCH_NOTIFY)); then
+    : >"$NOTIFY_RESULTS"
+    write_notify_body
+    notify_baseline
+    local threads
+    for threads in $BENCH_NOTIFY_THREADS; do notify_run "$threads"; done
+    print_notify_report
+  fi
+  ((BENCH_FORMS)) || { info "BENCH_FORMS=0: no form runs; raw results: $STREAM_RESULTS $PUSH_RESULTS $NOTIFY_RESULTS"; return 0; }
 
   load "echo keepalive" "$ECHO_URL" "$BENCH_DIR/echo_body.xml" "$BENCH_CONNECTIONS" --mode keepalive
   PROFILE_NEXT=$BENCH_PROFILE   # the next run is recorded (after its quiet-machine wait)

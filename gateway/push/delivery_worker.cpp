@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <map>
 #include <random>
 
 #include "common/log.h"
@@ -87,6 +88,15 @@ int DeliveryWorker::deliverChannel(persistence::Id service_id, ReceiverClient& c
     const int want = std::min(std::max(1, options_.outcomes_per_commit), options_.max_items_per_claim - handled);
     auto items = push_.pendingItems(service_id, want);
     if (!items.ok() || items.value().empty()) break;
+    std::vector<persistence::Id> ids;
+    for (const persistence::PushItem& item : items.value()) ids.push_back(item.submission_id);
+    auto loaded = submissions_.getManyById(items.value().front().owner_id, ids);
+    if (!loaded.ok()) {
+      log::warn("push.load_failed", {{"service_id", std::to_string(service_id)}, {"error", loaded.status().message()}});
+      break;
+    }
+    std::map<persistence::Id, const persistence::ArchivedSubmission*> submissions;
+    for (const auto& submission : loaded.value()) submissions[submission.id] = &submission;
     for (const persistence::PushItem& item : items.value()) {
       if (stopping_ || !item.due) {
         waiting = true;
@@ -105,7 +115,9 @@ int DeliveryWorker::deliverChannel(persistence::Id service_id, ReceiverClient& c
         channel = std::move(renewed);
         claimed_at = Clock::now();
       }
-      auto attempt = attemptItem(item, *channel.value(), client, sent);
+      auto found = submissions.find(item.submission_id);
+      auto attempt = attemptItem(item, found == submissions.end() ? nullptr : found->second, *channel.value(), client,
+                                 sent);
       if (!attempt) {
         waiting = true;
         break;
@@ -132,20 +144,16 @@ int DeliveryWorker::deliverChannel(persistence::Id service_id, ReceiverClient& c
 }
 
 std::optional<persistence::PushAttempt> DeliveryWorker::attemptItem(const persistence::PushItem& item,
+                                                                    const persistence::ArchivedSubmission* submission,
                                                                     const persistence::DeliveryChannel& channel,
                                                                     ReceiverClient& client, int& sent) {
   persistence::PushAttempt attempt;
-  auto submission = submissions_.getById(item.owner_id, item.submission_id);
-  if (submission.status().code() == StatusCode::kNotFound) {
+  if (submission == nullptr) {
     attempt.state = PushState::kDead;
     attempt.result_text = "the archived submission is gone";
     return attempt;
   }
-  if (!submission.ok()) {
-    log::warn("push.load_failed", {{"item", std::to_string(item.id)}, {"error", submission.status().message()}});
-    return std::nullopt;
-  }
-  auto zip = buildAttachmentZip(files_, submission.value().attachments, options_.max_attachment_bytes,
+  auto zip = buildAttachmentZip(files_, submission->attachments, options_.max_attachment_bytes,
                                 options_.temp_dir);
   if (!zip.ok() && zip.status().code() == StatusCode::kResourceExhausted) {
     attempt.state = PushState::kDead;  // never sent with part of its data; redrive after raising the limit
@@ -168,9 +176,9 @@ std::optional<persistence::PushAttempt> DeliveryWorker::attemptItem(const persis
   request.url = channel.receiver_url;
   request.username = channel.receiver_username;
   request.password = channel.receiver_password;
-  request.receivers_reference = submission.value().archive_reference;
+  request.receivers_reference = submission->archive_reference;
   request.sequence_number = item.sequence_number;
-  request.batch = buildDataBatch(submission.value(), item.sequence_number, std::time(nullptr));
+  request.batch = buildDataBatch(*submission, item.sequence_number, std::time(nullptr));
   const ReceiverOutcome outcome = client.deliver(request);
   ++sent;
   return decide(outcome, item.attempts, options_.retry);

@@ -75,9 +75,11 @@ class DeliveryWorker {
 
  private:
   int deliverChannel(persistence::Id service_id, ReceiverClient& client, const std::string& holder);
-  // The attempt for one item: sent (or found undeliverable) and decided; nullopt when its data could
-  // not be loaded now (the item stays pending and the channel waits for the next poll).
+  // The attempt for one item (`submission` null: it is gone): sent (or found undeliverable) and
+  // decided; nullopt when its attachments could not be read now (the item stays pending and the
+  // channel waits for the next poll).
   std::optional<persistence::PushAttempt> attemptItem(const persistence::PushItem& item,
+                                                      const persistence::ArchivedSubmission* submission,
                                                       const persistence::DeliveryChannel& channel,
                                                       ReceiverClient& client, int& sent);
   // Commits `outcomes` (then empties it); false when they could not be recorded.

@@ -45,6 +45,7 @@ class MysqlSubmissionRepository final : public SubmissionRepository {
   Status purgeQueueItem(Id owner_id, const std::string& archive_reference) override;
   Result<ArchivedSubmission> getByArchiveReference(Id owner_id, const std::string& archive_reference) override;
   Result<ArchivedSubmission> getById(Id owner_id, Id submission_id) override;
+  Result<std::vector<ArchivedSubmission>> getManyById(Id owner_id, const std::vector<Id>& ids) override;
   Result<SubmittedBy> findSubmittedBy(Id system_id, Id submission_id) override;
   Result<Id> addAttachment(Id system_id, Id submission_id, const AttachmentRecord& attachment) override;
   Result<AttachmentRecord> findAttachment(Id owner_id, Id attachment_id) override;
