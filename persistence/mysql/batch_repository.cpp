@@ -187,6 +187,9 @@ Result<std::vector<BatchFileRecord>> MysqlBatchRepository::list(const BatchFileQ
     out.clear();
     std::string sql = "SELECT " + fileColumns() + "WHERE 1 = 1";
     if (query.owner_id) sql += " AND f.owner_id = ?";
+    if (query.batch_file_id) sql += " AND f.id = ?";
+    if (query.file_name) sql += " AND f.file_name = ?";
+    if (query.kind) sql += " AND f.kind = ?";
     if (query.direction) sql += " AND f.direction = ?";
     if (query.created_from) sql += std::string(" AND f.created_at >= ") + kDatetimeFromEpochParam;
     if (query.created_to) sql += std::string(" AND f.created_at < TIMESTAMPADD(SECOND, 1, ") + kDatetimeFromEpochParam + ")";
@@ -194,6 +197,9 @@ Result<std::vector<BatchFileRecord>> MysqlBatchRepository::list(const BatchFileQ
     auto& statement = session.prepare(sql);
     Params params(statement);
     if (query.owner_id) params.id(*query.owner_id);
+    if (query.batch_file_id) params.id(*query.batch_file_id);
+    if (query.file_name) params.str(*query.file_name);
+    if (query.kind) params.str(*query.kind);
     if (query.direction) params.str(batchDirectionName(*query.direction));
     if (query.created_from) params.i64(static_cast<std::int64_t>(*query.created_from));
     if (query.created_to) params.i64(static_cast<std::int64_t>(*query.created_to));
@@ -234,6 +240,59 @@ Result<std::vector<Id>> MysqlBatchRepository::submissionsOf(Id owner_id, Id batc
   });
   if (!status.ok()) return status;
   return out;
+}
+
+namespace {
+
+// Items of outbound batches with their position in the file (ROW_NUMBER over the file's rows).
+constexpr const char* kItemSelect =
+    "SELECT i.id, i.batch_file_id, i.submission_id, s.code, s.edition, i.position, f.state FROM "
+    "(SELECT o.id, o.batch_file_id, o.submission_id, o.service_id, o.owner_id, "
+    "  ROW_NUMBER() OVER (PARTITION BY o.batch_file_id ORDER BY o.id) AS position "
+    "  FROM batch_outbox o WHERE o.owner_id = ? AND o.batch_file_id IS NOT NULL) i "
+    "JOIN service s ON s.id = i.service_id JOIN batch_file f ON f.id = i.batch_file_id ";
+
+BatchItemRecord readItem(const sql::ResultSet& rows) {
+  BatchItemRecord r;
+  r.id = rows.getInt64(1);
+  r.batch_file_id = rows.getInt64(2);
+  r.submission_id = rows.getInt64(3);
+  r.service_code = getString(rows, 4);
+  r.service_edition = rows.getInt(5);
+  r.position = rows.getInt(6);
+  r.state = stateFromName(getString(rows, 7));
+  return r;
+}
+
+}  // namespace
+
+Result<std::vector<BatchItemRecord>> MysqlBatchRepository::items(Id owner_id, Id batch_file_id) {
+  std::vector<BatchItemRecord> out;
+  Status status = db_.run(TransactionMode::kAutocommit, "batch.items", [&](Session& session) {
+    out.clear();
+    auto& statement = session.prepare(std::string(kItemSelect) + "WHERE i.batch_file_id = ? ORDER BY i.id");
+    Params(statement).id(owner_id).id(batch_file_id);
+    std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
+    while (rows->next()) out.push_back(readItem(*rows));
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
+Result<BatchItemRecord> MysqlBatchRepository::findItem(Id owner_id, Id item_id) {
+  std::optional<BatchItemRecord> out;
+  Status status = db_.run(TransactionMode::kAutocommit, "batch.findItem", [&](Session& session) {
+    out.reset();
+    auto& statement = session.prepare(std::string(kItemSelect) + "WHERE i.id = ?");
+    Params(statement).id(owner_id).id(item_id);
+    std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
+    if (rows->next()) out = readItem(*rows);
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  if (!out) return Status::NotFound("no such data item");
+  return *out;
 }
 
 }  // namespace gateway::persistence::mysql

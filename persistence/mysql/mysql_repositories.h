@@ -136,6 +136,8 @@ class MysqlBatchRepository final : public BatchRepository {
   Result<std::vector<BatchFileRecord>> list(const BatchFileQuery& query, int limit) override;
   Result<BatchFileRecord> find(Id owner_id, Id batch_file_id) override;
   Result<std::vector<Id>> submissionsOf(Id owner_id, Id batch_file_id) override;
+  Result<std::vector<BatchItemRecord>> items(Id owner_id, Id batch_file_id) override;
+  Result<BatchItemRecord> findItem(Id owner_id, Id item_id) override;
 
  private:
   ConnectionManager& db_;

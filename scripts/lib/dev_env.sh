@@ -34,6 +34,7 @@ readonly DEV_ENDPOINTS=(
   /ServiceEngineExternal/NotificationAgencyExternalBasic.svc
   /IntermediaryExternal/IntermediaryInboundBasicStreamed.svc
   /ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc
+  /IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -309,6 +310,79 @@ BOOST_AUTO_TEST_CASE(AnotherOwnersSystemCannotBeNamed) {
   BOOST_REQUIRE(waitFor([&] { return fs::exists(report); }));
   BOOST_TEST(slurp(report).find("not an active system of service owner ETAT2") != std::string::npos);
   BOOST_TEST(prefillCount(ref + "-%") == "0");
+}
+
+// BatchLogging over mTLS: the batch files of the cases above, as the owner's system sees them.
+BOOST_AUTO_TEST_CASE(BatchLoggingReportsTheOwnersBatchFiles) {
+  if (skipped()) return;
+  auto& gw = gatewayUnderTest();
+  const Identity agency = gw.identity("agency");
+  auto logging = client<BatchLoggingProxy>(kBatchLoggingPath, "agency");
+
+  _blog__GetDetailedStatus detailed_req;
+  detailed_req.agencyUserName = agency.system_user;
+  detailed_req.agencyPassword = agency.system_password;
+  detailed_req.request = soap_new_blog__BatchLoggingRequestExternal(logging->soap);
+  _blog__GetDetailedStatusResponse detailed;
+  BOOST_REQUIRE_EQUAL(logging->GetDetailedStatus(&detailed_req, detailed), SOAP_OK);
+  BOOST_REQUIRE(detailed.GetDetailedStatusResult != nullptr);
+  const auto& status = *detailed.GetDetailedStatusResult;
+  BOOST_REQUIRE(status.DataBatches != nullptr);
+  std::map<std::string, const blog__DataBatch*> by_name;
+  for (const auto* b : status.DataBatches->DataBatch) by_name[*b->FileName] = b;
+  BOOST_TEST(by_name.count("malformed.xml") == 1u);
+  BOOST_TEST(by_name.count("truncated.xml") == 1u);
+  BOOST_TEST(by_name.count("cross.xml") == 0u);  // ETAT2's file
+  BOOST_TEST(*by_name["malformed.xml"]->NumberOfIssues == 1);
+  BOOST_TEST(*status.NumberOfIssues >= 2);
+  BOOST_REQUIRE(status.Issues != nullptr);
+  bool reportee_issue = false;
+  for (const auto* issue : status.Issues->IssueExternal) {
+    reportee_issue = reportee_issue || (*issue->DataBatchId == *by_name["malformed.xml"]->DataBatchId &&
+                                        issue->IssueType->Description->find("Reportee") != std::string::npos &&
+                                        *issue->IssueType->Level == blog__IssueTypeLevelExternal__Error);
+  }
+  BOOST_TEST(reportee_issue);
+  // The outbound batch of the first case, with its submissions as data items.
+  BOOST_REQUIRE(status.DataItems != nullptr);
+  BOOST_REQUIRE(!status.DataItems->DataItem.empty());
+  const blog__DataItem* item = status.DataItems->DataItem.front();
+  BOOST_TEST(item->Data->rfind("AR", 0) == 0u);
+  BOOST_TEST(*item->ServiceCode == "4711");
+
+  // One data item by id; another owner's system cannot read it.
+  _blog__GetDataItem item_req;
+  item_req.agencyUserName = agency.system_user;
+  item_req.agencyPassword = agency.system_password;
+  item_req.dataItemId = *item->DataItemId;
+  _blog__GetDataItemResponse item_resp;
+  BOOST_REQUIRE_EQUAL(logging->GetDataItem(&item_req, item_resp), SOAP_OK);
+  BOOST_TEST(*item_resp.GetDataItemResult->Data == *item->Data);
+  const Identity agency2 = gw.identity("agency2");
+  auto logging2 = client<BatchLoggingProxy>(kBatchLoggingPath, "agency2");
+  item_req.agencyUserName = agency2.system_user;
+  item_req.agencyPassword = agency2.system_password;
+  BOOST_TEST(logging2->GetDataItem(&item_req, item_resp) != SOAP_OK);
+  BOOST_TEST(altinnFault(logging2->soap) != nullptr);
+
+  // Overview filtered by file name.
+  _blog__GetStatusOverview overview_req;
+  overview_req.agencyUserName = agency.system_user;
+  overview_req.agencyPassword = agency.system_password;
+  overview_req.request = soap_new_blog__BatchLoggingRequestExternal(logging->soap);
+  overview_req.request->FileName = soap_new_std__string(logging->soap);
+  *overview_req.request->FileName = "malformed.xml";
+  _blog__GetStatusOverviewResponse overview;
+  BOOST_REQUIRE_EQUAL(logging->GetStatusOverview(&overview_req, overview), SOAP_OK);
+  BOOST_REQUIRE(overview.GetStatusOverviewResult->DataBatches != nullptr);
+  BOOST_TEST(overview.GetStatusOverviewResult->DataBatches->DataBatch.size() == 1u);
+
+  // Wrong password: a fault (ErrorID 989), nothing listed.
+  overview_req.agencyPassword = "wrong";
+  BOOST_TEST(logging->GetStatusOverview(&overview_req, overview) != SOAP_OK);
+  const fault__AltinnFault* fault = altinnFault(logging->soap);
+  BOOST_REQUIRE(fault != nullptr);
+  BOOST_TEST(*fault->ErrorID == 989);
 }
 
 BOOST_AUTO_TEST_CASE(OneOwnersKeySeesNothingOfAnotherOwner) {

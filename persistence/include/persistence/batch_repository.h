@@ -47,8 +47,22 @@ struct OutboundBatch {
   std::vector<Id> submission_ids;
 };
 
+// One submission of an outbound batch (a batch_outbox row): BatchLogging's DataItem.
+struct BatchItemRecord {
+  Id id = 0;               // the outbox row id (DataItemId)
+  Id batch_file_id = 0;
+  Id submission_id = 0;
+  std::string service_code;
+  int service_edition = 0;
+  int position = 0;        // 1-based place in its batch file
+  BatchFileState state = BatchFileState::kWriting;  // its batch file's state
+};
+
 struct BatchFileQuery {
   std::optional<Id> owner_id;                 // nullopt: every owner (operators only)
+  std::optional<Id> batch_file_id;
+  std::optional<std::string> file_name;
+  std::optional<std::string> kind;            // "prefill", "subscription", "submissions"
   std::optional<BatchDirection> direction;
   std::optional<std::time_t> created_from;    // inclusive
   std::optional<std::time_t> created_to;      // inclusive
@@ -78,6 +92,10 @@ class BatchRepository {
   virtual Result<BatchFileRecord> find(Id owner_id, Id batch_file_id) = 0;
   // The submission ids of an outbound batch of `owner_id`, oldest first (empty for another owner).
   virtual Result<std::vector<Id>> submissionsOf(Id owner_id, Id batch_file_id) = 0;
+  // The items of an outbound batch of `owner_id`, in file order (empty for another owner's batch).
+  virtual Result<std::vector<BatchItemRecord>> items(Id owner_id, Id batch_file_id) = 0;
+  // One item; kNotFound when it does not exist, is not in a batch yet, or is another owner's.
+  virtual Result<BatchItemRecord> findItem(Id owner_id, Id item_id) = 0;
 };
 
 inline const char* batchFileStateName(BatchFileState state) {

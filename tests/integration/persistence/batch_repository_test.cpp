@@ -132,6 +132,34 @@ BOOST_AUTO_TEST_CASE(AssignBatchTakesOldestUpToMaxAndNamesTheFile) {
   BOOST_TEST(!none->has_value());
 }
 
+BOOST_AUTO_TEST_CASE(ItemsAreListedInFileOrderAndScopedToTheirOwner) {
+  Parties p = batchParties();
+  Parties other = seedParties(db());
+  std::vector<Id> ids{submit(p), submit(p)};
+  auto batch = db().batches().assignBatch(p.owner.id, 10);
+  BOOST_REQUIRE(batch.ok() && batch->has_value());
+  const Id file_id = batch.value()->file.id;
+  auto items = db().batches().items(p.owner.id, file_id);
+  BOOST_REQUIRE(items.ok());
+  BOOST_REQUIRE(items->size() == 2u);
+  BOOST_TEST(items->at(0).submission_id == ids[0]);
+  BOOST_TEST(items->at(0).position == 1);
+  BOOST_TEST(items->at(1).position == 2);
+  BOOST_TEST(items->at(1).service_code == p.service.code);
+  BOOST_TEST(batchFileStateName(items->at(1).state) == std::string("writing"));
+  BOOST_TEST(db().batches().items(other.owner.id, file_id)->empty());
+  auto one = db().batches().findItem(p.owner.id, items->at(1).id);
+  BOOST_REQUIRE(one.ok());
+  BOOST_TEST(one->position == 2);
+  BOOST_TEST(db().batches().findItem(other.owner.id, items->at(1).id).status().code() == StatusCode::kNotFound);
+  BatchFileQuery query;
+  query.owner_id = p.owner.id;
+  query.file_name = batch.value()->file.file_name;
+  BOOST_TEST(db().batches().list(query, 10)->size() == 1u);
+  query.kind = "prefill";
+  BOOST_TEST(db().batches().list(query, 10)->empty());
+}
+
 BOOST_AUTO_TEST_CASE(ConcurrentWritersNeverShareASubmission) {
   Parties p = batchParties();
   for (int i = 0; i < 40; ++i) submit(p);

@@ -83,6 +83,8 @@ class Batches : public BatchRepository {
   Result<std::vector<BatchFileRecord>> list(const BatchFileQuery&, int) override { return Status::Internal("unused"); }
   Result<BatchFileRecord> find(Id, Id) override { return Status::Internal("unused"); }
   Result<std::vector<Id>> submissionsOf(Id, Id) override { return Status::Internal("unused"); }
+  Result<std::vector<BatchItemRecord>> items(Id, Id) override { return Status::Internal("unused"); }
+  Result<BatchItemRecord> findItem(Id, Id) override { return Status::Internal("unused"); }
 };
 
 struct Fixture {
