@@ -89,7 +89,7 @@ Result<DropArea> DropArea::create(const std::string& root, int uid_base) {
   fs::path path(root);
   if (root.empty() || !path.is_absolute()) return Status::InvalidArgument("sftp.root must be an absolute path");
   path = path.lexically_normal();
-  if (path.has_filename() == false) path = path.parent_path();
+  if (!path.has_filename()) path = path.parent_path();  // a trailing slash
   for (const fs::path& dir : {path, path / "etc", path / "etc" / "authorized_keys", path / "owners"}) {
     Status s = ensureDir(dir, 0755, std::nullopt);
     if (!s.ok()) return s;
