@@ -1,5 +1,6 @@
 #include "batch/batch_writer.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "batch/batch_envelope.h"
@@ -47,10 +48,28 @@ Status BatchWriter::write(const persistence::OutboundBatch& batch) {
   return Status::Ok();
 }
 
+bool BatchWriter::due(persistence::Id batch_id) const {
+  auto it = retry_.find(batch_id);
+  return it == retry_.end() || std::chrono::steady_clock::now() >= it->second.next;
+}
+
+void BatchWriter::noteOutcome(persistence::Id batch_id, const Status& status) {
+  if (status.ok()) {
+    retry_.erase(batch_id);
+    return;
+  }
+  constexpr std::chrono::seconds kFirst{1};
+  constexpr std::chrono::seconds kMax{300};
+  Retry& r = retry_[batch_id];
+  r.wait = r.wait.count() == 0 ? kFirst : std::min(r.wait * 2, kMax);
+  r.next = std::chrono::steady_clock::now() + r.wait;
+}
+
 Result<int> BatchWriter::runOnce() {
   int written = 0;
   Status first = Status::Ok();
   auto note = [&](const Status& s, const persistence::BatchFileRecord& file) {
+    noteOutcome(file.id, s);
     if (s.ok()) {
       ++written;
       return;
@@ -60,7 +79,9 @@ Result<int> BatchWriter::runOnce() {
   };
   auto unfinished = batches_.unfinishedBatches(100);
   if (!unfinished.ok()) return unfinished.status();
-  for (const auto& batch : unfinished.value()) note(write(batch), batch.file);
+  for (const auto& batch : unfinished.value()) {
+    if (due(batch.file.id)) note(write(batch), batch.file);
+  }
 
   auto owners = batches_.dueOwners(options_.max_items, options_.max_age, 100);
   if (!owners.ok()) return owners.status();

@@ -8,7 +8,8 @@
 // (batch_envelope.h) last, each written atomically (sftp/atomic_file.h) and owned by the owner's
 // account; then the batch is marked written. An owner can therefore take the envelope's presence as
 // "the whole batch is there". A batch left in state writing (crash, I/O error) is written again
-// under the same names on the next pass.
+// under the same names on a later pass: a batch whose write failed is retried after 1 s, then 2, 4, ...
+// up to 5 minutes (per process; a restart retries at once).
 //
 // Several processes may run writers against one database: a submission is assigned to exactly
 // one batch (BatchRepository::assignBatch); rewriting a 'writing' batch twice writes equal bytes.
@@ -17,6 +18,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -53,7 +55,16 @@ class BatchWriter {
 
  private:
   Status write(const persistence::OutboundBatch& batch);
+  // write() with the retry schedule: false when the batch is not due yet.
+  bool due(persistence::Id batch_id) const;
+  void noteOutcome(persistence::Id batch_id, const Status& status);
   void run();
+
+  struct Retry {
+    std::chrono::steady_clock::time_point next;
+    std::chrono::seconds wait{0};
+  };
+  std::map<persistence::Id, Retry> retry_;  // batches whose last write failed; touched by runOnce only
 
   persistence::BatchRepository& batches_;
   persistence::SubmissionRepository& submissions_;

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "batch/batch_writer.h"
 #include "core/fake_database.h"
@@ -163,7 +164,7 @@ BOOST_AUTO_TEST_CASE(SplitsAtMaxItemsAndKeepsOwnersApart) {
   BOOST_TEST(slurp(outbound("ETAT2") / "batch-4.xml").find("AR100") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(AFailedBatchStaysUnfinishedAndIsWrittenOnTheNextPass) {
+BOOST_AUTO_TEST_CASE(AFailedBatchStaysUnfinishedAndAFreshWriterWritesIt) {
   add(1, 5, "hello");
   submissions.by_id.erase(5);  // the archived submission cannot be read yet
   auto done = writer(10).runOnce();
@@ -176,6 +177,24 @@ BOOST_AUTO_TEST_CASE(AFailedBatchStaysUnfinishedAndIsWrittenOnTheNextPass) {
   BOOST_REQUIRE_MESSAGE(done.ok(), done.status().message());
   BOOST_TEST(fs::exists(outbound("ETAT") / "batch-1.xml"));
   BOOST_TEST(batches.written.count(1) == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(AFailedBatchIsRetriedAfterABackoff) {
+  add(1, 5);
+  submissions.by_id.erase(5);
+  batch::BatchWriter w = writer(10);
+  BOOST_TEST(!w.runOnce().ok());
+  add(1, 5);
+  batches.pending.clear();
+  auto done = w.runOnce();  // too soon: the batch waits (1 s after the first failure)
+  BOOST_REQUIRE(done.ok());
+  BOOST_TEST(done.value() == 0);
+  BOOST_TEST(!fs::exists(outbound("ETAT") / "batch-1.xml"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  done = w.runOnce();
+  BOOST_REQUIRE_MESSAGE(done.ok(), done.status().message());
+  BOOST_TEST(done.value() == 1);
+  BOOST_TEST(fs::exists(outbound("ETAT") / "batch-1.xml"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
