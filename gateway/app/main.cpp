@@ -21,6 +21,7 @@
 
 #include "auth/credential_verifier.h"
 #include "common/log.h"
+#include "batch/batch_channel.h"
 #include "config/gateway_config.h"
 #include "core/services.h"
 #include "delivery/notification_worker.h"
@@ -144,8 +145,30 @@ int run(const std::string& config_path) {
     return startupFailed("push", worker.status());
   }
 
+  std::unique_ptr<batch::BatchChannel> batch_channel;
+  if (c.sftp.enabled) {
+    batch::BatchChannelOptions options;
+    options.root = c.sftp.root;
+    options.uid_base = c.sftp.uid_base;
+    options.writer.max_items = c.sftp.batch_max_items;
+    options.writer.max_age = std::chrono::seconds(c.sftp.batch_max_age_seconds);
+    options.writer.poll_interval = std::chrono::milliseconds(c.sftp.poll_interval_ms);
+    options.writer.max_attachment_bytes = c.sftp.max_attachment_bytes;
+    if (!c.push.temp_dir.empty()) options.writer.temp_dir = c.push.temp_dir;
+    options.inbound.interval = std::chrono::milliseconds(c.sftp.poll_interval_ms);
+    options.inbound.max_file_bytes = c.sftp.max_inbound_bytes;
+    auto started = batch::BatchChannel::start(db, *files.value(), core, options);
+    if (!started.ok()) {
+      if (worker.value()) worker.value()->stop();
+      server.value()->stop();
+      return startupFailed("sftp", started.status());
+    }
+    batch_channel = std::move(started).value();
+  }
+
   const int signal = server::waitForShutdownSignal();
   log::info("shutdown.requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  if (batch_channel) batch_channel->stop();  // finishes the file in hand
   if (worker.value()) worker.value()->stop();  // lets the delivery in progress finish and record
   server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it
   for (auto& d : delivery) d->stop();  // each finishes the message in hand

@@ -133,6 +133,16 @@ const std::map<std::string, Setter>& keys() {
       {"push.client_certificate", text([](GatewayConfig& c) -> auto& { return c.push.client_certificate; })},
       {"push.client_key", text([](GatewayConfig& c) -> auto& { return c.push.client_key; })},
       {"push.ca_bundle", text([](GatewayConfig& c) -> auto& { return c.push.ca_bundle; })},
+      {"sftp.enabled", number([](GatewayConfig& c) -> auto& { return c.sftp.enabled; })},
+      {"sftp.root", text([](GatewayConfig& c) -> auto& { return c.sftp.root; })},
+      {"sftp.host", text([](GatewayConfig& c) -> auto& { return c.sftp.host; })},
+      {"sftp.port", number([](GatewayConfig& c) -> auto& { return c.sftp.port; })},
+      {"sftp.uid_base", number([](GatewayConfig& c) -> auto& { return c.sftp.uid_base; })},
+      {"sftp.batch_max_items", number([](GatewayConfig& c) -> auto& { return c.sftp.batch_max_items; })},
+      {"sftp.batch_max_age_seconds", number([](GatewayConfig& c) -> auto& { return c.sftp.batch_max_age_seconds; })},
+      {"sftp.poll_interval_ms", number([](GatewayConfig& c) -> auto& { return c.sftp.poll_interval_ms; })},
+      {"sftp.max_inbound_bytes", number([](GatewayConfig& c) -> auto& { return c.sftp.max_inbound_bytes; })},
+      {"sftp.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.sftp.max_attachment_bytes; })},
       {"auth.system_cache_seconds", number([](GatewayConfig& c) -> auto& { return c.system_cache_seconds; })},
   };
   return table;
@@ -211,6 +221,12 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
   if (config.push.max_attachment_bytes > kMaxPushAttachmentBytes) {
     return Status::InvalidArgument("push.max_attachment_bytes must be at most 1073741824 (1 GiB): the ZIP is sent "
                                    "as one in-memory base64 value");
+  }
+  if (config.sftp.enabled && config.sftp.root.empty()) return Status::InvalidArgument("sftp.enabled needs sftp.root");
+  if (config.sftp.batch_max_items < 1 || config.sftp.batch_max_age_seconds < 0 || config.sftp.poll_interval_ms < 1 ||
+      config.sftp.uid_base < 1000 || config.sftp.max_inbound_bytes < 1) {
+    return Status::InvalidArgument("sftp.batch_max_items, sftp.poll_interval_ms and sftp.max_inbound_bytes must be at "
+                                   "least 1, sftp.batch_max_age_seconds at least 0, sftp.uid_base at least 1000");
   }
   if (config.server.public_base_url.empty()) {
     config.server.public_base_url = "https://" + config.server.host + ":" + std::to_string(config.server.port);

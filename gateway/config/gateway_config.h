@@ -51,6 +51,21 @@ struct LimitsConfig {
   long max_streamed_attachment_bytes = 1L << 30;  // one attachment on a ...Streamed endpoint (1 GiB)
 };
 
+// The SFTP drop area and batch channel (gateway/sftp, gateway/batch; docs/configuration.md).
+struct SftpConfig {
+  bool enabled = false;             // write batch files and poll inbound folders in this process
+  std::string root;                 // the drop area; every component of the path must be root-owned and
+                                    // not group/world writable (sshd's ChrootDirectory rule), so not /tmp
+  std::string host = "127.0.0.1";   // where the scripts' sshd listens (printed, written to dev-env.json)
+  int port = 2222;
+  int uid_base = 61000;             // owner accounts get uid = gid = uid_base + owner id
+  int batch_max_items = 100;        // submissions per outbound batch file
+  int batch_max_age_seconds = 60;   // a batch file is written once its oldest submission waited this long
+  int poll_interval_ms = 1000;      // the writer and the inbound poller look this often
+  long max_inbound_bytes = 64L << 20;  // a larger inbound file is moved to failed/ unread
+  long max_attachment_bytes = 64L << 20;  // attachments per submission in one batch ZIP
+};
+
 // The most push.max_attachment_bytes may be (gSOAP holds a base64Binary's size in an int).
 constexpr long kMaxPushAttachmentBytes = 1L << 30;
 
@@ -114,6 +129,7 @@ struct GatewayConfig {
   TlsConfig tls;
   LimitsConfig limits;
   PushConfig push;
+  SftpConfig sftp;
   persistence::DatabaseConfig database;
   DeliveryConfig delivery;
   std::string storage_root = ".local/files";

@@ -39,6 +39,7 @@ class SubscriptionService;
 class ServiceRightsService;
 class NotificationService;
 class StreamedAttachmentService;
+class BatchLoggingService;
 
 class Services {
  public:
@@ -54,6 +55,7 @@ class Services {
   ServiceRightsService& serviceRights();
   NotificationService& notifications();
   StreamedAttachmentService& streamedAttachments();
+  BatchLoggingService& batchLogging();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -68,6 +70,7 @@ class Services {
   std::unique_ptr<ServiceRightsService> service_rights_;
   std::unique_ptr<NotificationService> notifications_;
   std::unique_ptr<StreamedAttachmentService> streamed_attachments_;
+  std::unique_ptr<BatchLoggingService> batch_logging_;
 };
 
 }  // namespace gateway::core

@@ -21,5 +21,6 @@ std::unique_ptr<Endpoint> makeIntermediaryPrefillEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeNotificationAgencyEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeIntermediaryInboundStreamedEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeServiceOwnerArchiveStreamedEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeBatchLoggingEndpoint(core::Services& core);
 
 }  // namespace gateway::services

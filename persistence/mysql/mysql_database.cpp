@@ -21,6 +21,7 @@ class MysqlDatabase final : public Database {
         subscriptions_(*manager_),
         service_rights_(*manager_),
         push_(*manager_),
+        batches_(*manager_),
         contacts_(*manager_),
         notifications_(*manager_) {}
 
@@ -36,6 +37,7 @@ class MysqlDatabase final : public Database {
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
   ServiceRightRepository& serviceRights() override { return service_rights_; }
   PushRepository& push() override { return push_; }
+  BatchRepository& batches() override { return batches_; }
   ContactRepository& contacts() override { return contacts_; }
   NotificationRepository& notifications() override { return notifications_; }
 
@@ -50,6 +52,7 @@ class MysqlDatabase final : public Database {
   mysql::MysqlSubscriptionRepository subscriptions_;
   mysql::MysqlServiceRightRepository service_rights_;
   mysql::MysqlPushRepository push_;
+  mysql::MysqlBatchRepository batches_;
   mysql::MysqlContactRepository contacts_;
   mysql::MysqlNotificationRepository notifications_;
 };

@@ -126,6 +126,24 @@ class MysqlPushRepository final : public PushRepository {
   ConnectionManager& db_;
 };
 
+class MysqlBatchRepository final : public BatchRepository {
+ public:
+  explicit MysqlBatchRepository(ConnectionManager& db) : db_(db) {}
+  Result<std::vector<Id>> dueOwners(int max_items, std::chrono::seconds max_age, int limit) override;
+  Result<std::optional<OutboundBatch>> assignBatch(Id owner_id, int max_items) override;
+  Result<std::vector<OutboundBatch>> unfinishedBatches(int limit) override;
+  Status markWritten(Id batch_file_id) override;
+  Result<Id> recordInbound(const BatchFileRecord& record) override;
+  Result<std::vector<BatchFileRecord>> list(const BatchFileQuery& query, int limit) override;
+  Result<BatchFileRecord> find(Id owner_id, Id batch_file_id) override;
+  Result<std::vector<Id>> submissionsOf(Id owner_id, Id batch_file_id) override;
+  Result<std::vector<BatchItemRecord>> items(Id owner_id, Id batch_file_id) override;
+  Result<BatchItemRecord> findItem(Id owner_id, Id item_id) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
 class MysqlServiceRightRepository final : public ServiceRightRepository {
  public:
   explicit MysqlServiceRightRepository(ConnectionManager& db) : db_(db) {}

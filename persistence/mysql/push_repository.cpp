@@ -65,7 +65,8 @@ DeliveryChannel readChannel(const sql::ResultSet& rows) {
   c.owner_code = getString(rows, 3);
   c.service_code = getString(rows, 4);
   c.service_edition = rows.getInt(5);
-  c.mode = getString(rows, 6) == "push" ? DeliveryMode::kPush : DeliveryMode::kQueue;
+  const std::string mode = getString(rows, 6);
+  c.mode = mode == "push" ? DeliveryMode::kPush : mode == "batch" ? DeliveryMode::kBatch : DeliveryMode::kQueue;
   c.receiver_url = getString(rows, 7);
   c.receiver_username = getString(rows, 8);
   c.remove_from_queue = rows.getBoolean(9);
@@ -105,7 +106,7 @@ Status MysqlPushRepository::setChannel(const std::string& service_code, int serv
     Params(upsert)
         .id(service_id)
         .id(owner_id)
-        .str(push ? "push" : "queue")
+        .str(deliveryModeName(channel.mode))
         .str(push ? channel.receiver_url : "")
         .str(push ? channel.receiver_username : "")
         .str(push ? channel.receiver_password : "")

@@ -34,6 +34,7 @@ readonly DEV_ENDPOINTS=(
   /ServiceEngineExternal/NotificationAgencyExternalBasic.svc
   /IntermediaryExternal/IntermediaryInboundBasicStreamed.svc
   /ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc
+  /IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 
@@ -169,6 +170,12 @@ EOF
   for path in "${DEV_ENDPOINTS[@]}"; do
     printf '  endpoint:    %s%s   (WSDL: ?wsdl)\n' "$base_url" "$path"
   done
+  if ((${SFTP_ENABLED:-0})); then
+    printf '  SFTP:        sftp -P %s -i <key> <OWNER>@127.0.0.1   (drop area %s; gatewayctl sftp key add OWNER KEY.pub)\n' \
+      "$SFTP_PORT" "$SFTP_DROP_ROOT"
+  else
+    printf '  SFTP:        disabled (%s)\n' "${SFTP_DISABLED_REASON:-not started}"
+  fi
   cat <<EOF
   CA bundle:   $PKI_DIR/ca/chain.pem
   client certificates and keys: $PKI_DIR/clients/ (agency, agency2, enduser; bad ones: ${DEV_CERTIFICATE_ONLY[*]})

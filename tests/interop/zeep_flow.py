@@ -5,8 +5,8 @@ Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, Rec
 ReceiptExternal, PreFill, Subscription and NotificationAgency, points them at a running gateway, and
 drives the whole submission flow, a prefill that an end-user system completes, subscriptions and
 standalone notifications (template DevVarsel, as scripts/lib/dev_env.sh registers it);
-SubmitFormTaskBasic, the ArchiveCommon search, the two streamed services (no Basic reference WSDL
-exists for any of them) and the gateway-extension GetPrefilledFormTasksBasic are driven from the
+SubmitFormTaskBasic, the ArchiveCommon search, the two streamed services, BatchLogging (no Basic
+reference WSDL exists for any of them) and the gateway-extension GetPrefilledFormTasksBasic are driven from the
 WSDLs the gateway serves at ?wsdl.
 
 Usage: /usr/bin/python3 zeep_flow.py --dev-env .local/dev-env.json [--reference-dir DIR]
@@ -31,6 +31,7 @@ SOA = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10"
 RCPT = "http://www.altinn.no/services/Intermediary/Receipt/2009/10"
 IIB = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2009/10"
 ACOM = "http://www.altinn.no/services/Archive/ArchiveCommon/2009/10"
+BLOG = "http://www.altinn.no/services/Intermediary/BatchLogging/2016/02"
 IIPF = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryPrefill/2025/11"
 PREFILL = "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10"
 SUBSCRIPTION = "http://www.altinn.no/services/ServiceEngine/Subscription/2009/10"
@@ -538,6 +539,34 @@ def notification_flow(env, ref_dir):
               str(fault_text(fault, "AltinnLocalizedErrorMessage")))
 
 
+def batch_logging(env):
+    """GetStatusOverview / GetDetailedStatus / GetDataItem from the served (derived) WSDL: Altinn
+    published only a SOAP 1.2 EC2 WSDL for BatchLogging. The batch channel is off in this run, so the
+    owner's batch log is empty; the calls check the wire shape, credentials and faults."""
+    path = "/IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc"
+    binding = f"{{{BLOG}}}BasicHttpBinding_IBatchLoggingAgencyExternalBasic"
+    agency = env["identities"]["agency"]
+    creds = {"agencyUserName": agency["system_user"], "agencyPassword": agency["system_password"]}
+    _, blog = service(env, "agency", env["base_url"] + path + "?wsdl", binding, path)
+    overview = blog.GetStatusOverview(**creds, request={"DataBatchType": "PreFill"})
+    check("BatchLogging GetStatusOverview answers (no prefill batch files here)",
+          overview is not None and overview.NumberOfIssues == 0, repr(overview)[:200])
+    detailed = blog.GetDetailedStatus(**creds, request={"TimeRange": {
+        "DateFrom": datetime.datetime(2020, 1, 1), "DateTo": datetime.datetime(2030, 1, 1)}})
+    check("BatchLogging GetDetailedStatus answers with its lists", detailed is not None and detailed.NumberOfIssues == 0,
+          repr(detailed)[:200])
+    try:
+        blog.GetDataItem(**creds, dataItemId=987654321)
+        check("BatchLogging GetDataItem for an unknown item gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("BatchLogging GetDataItem for an unknown item gives an AltinnFault", fault_error_id(fault) is not None)
+    try:
+        blog.GetStatusOverview(agencyUserName=agency["system_user"], agencyPassword="wrong", request={})
+        check("BatchLogging with a wrong password gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("BatchLogging with a wrong password gives AltinnFault 989", fault_error_id(fault) == 989)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev-env", required=True)
@@ -550,6 +579,7 @@ def main():
     archive_reference, receipt_id = submit(env, "zeep-" + uuid.uuid4().hex[:12])
     archive_search(env, archive_reference)
     streamed(env, archive_reference)
+    batch_logging(env)
     if os.path.isdir(args.reference_dir):
         reference_flow(env, os.path.abspath(args.reference_dir), archive_reference, receipt_id)
         prefill_flow(env, os.path.abspath(args.reference_dir))

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "persistence/batch_repository.h"
 #include "persistence/file_store.h"
 #include "persistence/push_repository.h"
 #include "persistence/notification_repository.h"
@@ -49,6 +50,7 @@ class Database {
   virtual SubscriptionRepository& subscriptions() = 0;
   virtual ServiceRightRepository& serviceRights() = 0;
   virtual PushRepository& push() = 0;
+  virtual BatchRepository& batches() = 0;
   virtual ContactRepository& contacts() = 0;
   virtual NotificationRepository& notifications() = 0;
 };

@@ -23,7 +23,18 @@
 
 namespace gateway::persistence {
 
-enum class DeliveryMode { kQueue, kPush };
+// kBatch: completed submissions are also written as batch files to the owner's SFTP drop area
+// (gateway/sftp, migration 012); the push worker ignores such channels.
+enum class DeliveryMode { kQueue, kPush, kBatch };
+
+inline const char* deliveryModeName(DeliveryMode mode) {
+  switch (mode) {
+    case DeliveryMode::kQueue: return "queue";
+    case DeliveryMode::kPush: return "push";
+    case DeliveryMode::kBatch: return "batch";
+  }
+  return "queue";
+}
 
 struct DeliveryChannel {
   Id service_id = 0;

@@ -20,6 +20,7 @@
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIBatchLoggingAgencyExternalBasicProxy.h"
 
 namespace gateway::testing {
 
@@ -35,6 +36,7 @@ using ServiceRightsProxy = BasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasi
 using NotificationProxy = BasicHttpBinding_USCOREINotificationAgencyExternalBasicProxy;
 using InboundStreamedProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy;
 using ArchiveStreamedProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy;
+using BatchLoggingProxy = BasicHttpBinding_USCOREIBatchLoggingAgencyExternalBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
@@ -49,6 +51,7 @@ inline const char* const kServiceRightsPath = "/RegisterExternal/RegisterSRRAgen
 inline const char* const kNotificationPath = "/ServiceEngineExternal/NotificationAgencyExternalBasic.svc";
 inline const char* const kInboundStreamedPath = "/IntermediaryExternal/IntermediaryInboundBasicStreamed.svc";
 inline const char* const kArchiveStreamedPath = "/ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc";
+inline const char* const kBatchLoggingPath = "/IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>
