@@ -21,6 +21,7 @@
 #include "auth/credential_verifier.h"
 #include "common/log.h"
 #include "config/gateway_config.h"
+#include "core/broker_retention_job.h"
 #include "core/services.h"
 #include "delivery/notification_worker.h"
 #include "persistence/database.h"
@@ -123,6 +124,8 @@ int run(const std::string& config_path) {
   limits.max_streamed_attachment_bytes = c.limits.max_streamed_attachment_bytes;
   limits.lookup_cache_seconds = c.lookup_cache_seconds;
   limits.max_notifications_per_request = c.limits.max_notifications_per_request;
+  limits.max_broker_file_bytes = c.limits.max_broker_file_bytes;
+  limits.broker_default_availability_days = c.broker.default_availability_days;
   core::Services core(*database.value(), *files.value(), verifier, limits);
 
   persistence::Database& db = *database.value();
@@ -140,12 +143,19 @@ int run(const std::string& config_path) {
     server.value()->stop();
     return startupFailed("push", worker.status());
   }
+  std::unique_ptr<core::BrokerRetentionJob> retention;
+  if (c.broker.retention_enabled) {
+    retention = std::make_unique<core::BrokerRetentionJob>(core.brokers(),
+                                                           std::chrono::seconds(c.broker.retention_interval_seconds));
+    retention->start();
+  }
 
   const int signal = server::waitForShutdownSignal();
   log::info("shutdown.requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (worker.value()) worker.value()->stop();  // lets the delivery in progress finish and record
   server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it
   if (delivery) delivery->stop();  // finishes the message in hand
+  if (retention) retention->stop();
   return kExitOk;
 }
 

@@ -1,6 +1,7 @@
 #include "core/services.h"
 
 #include "core/archive_service.h"
+#include "core/broker_service.h"
 #include "core/notification_service.h"
 #include "core/prefill_service.h"
 #include "core/receipt_service.h"
@@ -23,7 +24,8 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       service_rights_(std::make_unique<ServiceRightsService>(database, limits.max_rights_rules)),
       notifications_(std::make_unique<NotificationService>(
           database, NotificationLimits{limits.max_notifications_per_request})),
-      streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)) {}
+      streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)),
+      brokers_(std::make_unique<BrokerService>(database, files, limits)) {}
 
 Services::~Services() = default;
 
@@ -35,6 +37,7 @@ SubscriptionService& Services::subscriptions() { return *subscriptions_; }
 ServiceRightsService& Services::serviceRights() { return *service_rights_; }
 NotificationService& Services::notifications() { return *notifications_; }
 StreamedAttachmentService& Services::streamedAttachments() { return *streamed_attachments_; }
+BrokerService& Services::brokers() { return *brokers_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }
 

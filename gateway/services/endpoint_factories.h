@@ -21,5 +21,7 @@ std::unique_ptr<Endpoint> makeIntermediaryPrefillEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeNotificationAgencyEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeIntermediaryInboundStreamedEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeServiceOwnerArchiveStreamedEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeBrokerServiceEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeBrokerServiceStreamedEndpoint(core::Services& core);
 
 }  // namespace gateway::services

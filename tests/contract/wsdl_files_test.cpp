@@ -34,6 +34,7 @@ const char* const kRequired[] = {
     "IntermediaryPrefillExternalBasic.wsdl", "RegisterSRRAgencyExternalBasic.wsdl", "OnlineBatchReceiver.wsdl",
     "NotificationAgencyExternalBasic.wsdl",
     "IntermediaryInboundExternalBasicStreamed.wsdl", "ServiceOwnerArchiveExternalStreamedBasic.wsdl",
+    "BrokerServiceExternalBasic.wsdl", "BrokerServiceExternalBasicStreamed.wsdl",
 };
 
 std::vector<std::filesystem::path> wsdlFiles() {

@@ -335,6 +335,7 @@ class FakeDatabase : public Database {
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
   ServiceRightRepository& serviceRights() override { return service_rights_; }
   PushRepository& push() override { throw std::logic_error("not used by core tests"); }
+  BrokerRepository& brokers() override { throw std::logic_error("not used by core tests"); }
 };
 
 class FakeFileStore : public FileStore {
