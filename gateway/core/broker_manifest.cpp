@@ -67,6 +67,13 @@ void collectFirstError(void* context, const xmlError* error) {
   if (!message->empty() || !error || !error->message) return;
   std::string text = error->message;
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  // The offending value stays out: it may be a person's number, and messages reach the log.
+  for (std::size_t at = text.find("The value '"); at != std::string::npos; at = text.find("The value '", at)) {
+    const std::size_t end = text.find('\'', at + 11);
+    if (end == std::string::npos) break;
+    text.erase(at + 9, end - at - 9 + 1);  // "The value '...'" -> "The value"
+    at += 9;
+  }
   if (text.size() > kMaxMessage) text = text.substr(0, kMaxMessage) + "...";
   *message = text;
 }
@@ -206,18 +213,19 @@ Result<std::vector<std::string>> parseRecipientList(std::string_view xml) {
   if (!doc.ok()) return doc.status();
   std::vector<std::string> recipients;
   std::set<std::string> seen;
+  int position = 0;
   for (const xmlNode* n = xmlDocGetRootElement(doc->get())->children; n; n = n->next) {
     if (!is(n, "Recipient")) continue;
+    ++position;
+    // By position: the number may be a person's, and messages reach the log.
+    const std::string where = "the recipient list is invalid: Recipient " + std::to_string(position) + ": PartyNumber";
     for (const xmlNode* c = n->children; c; c = c->next) {
       if (!is(c, "PartyNumber")) continue;
       std::string party = textOf(c);
       if (!isValidReportee(party)) {
-        return Status::InvalidArgument("the recipient list is invalid: PartyNumber " + party +
-                                       " is not a valid organisation or national identity number");
+        return Status::InvalidArgument(where + " is not a valid organisation or national identity number");
       }
-      if (!seen.insert(party).second) {
-        return Status::InvalidArgument("the recipient list is invalid: PartyNumber " + party + " is listed twice");
-      }
+      if (!seen.insert(party).second) return Status::InvalidArgument(where + " is listed twice");
       recipients.push_back(std::move(party));
     }
   }

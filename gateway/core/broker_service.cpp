@@ -78,7 +78,8 @@ Status BrokerService::mayActFor(const persistence::SystemRecord& caller, const s
   return Status::PermissionDenied("the system may not act for this reportee", 0);
 }
 
-Status BrokerService::requireRight(persistence::Id service_id, const std::string& party, ServiceAccess access) {
+Status BrokerService::requireRight(persistence::Id service_id, const std::string& party, ServiceAccess access,
+                                   const std::string& who) {
   const bool write = access == ServiceAccess::kWrite;
   // A rule without condition, or with the condition naming this side of the exchange.
   for (const char* condition : {"", write ? "sender" : "recipient"}) {
@@ -86,7 +87,7 @@ Status BrokerService::requireRight(persistence::Id service_id, const std::string
     if (!holds.ok()) return holds.status();
     if (holds.value()) return Status::Ok();
   }
-  return Status::PermissionDenied(party + " does not hold the " + (write ? "Write" : "Read") +
+  return Status::PermissionDenied(who + " does not hold the " + (write ? "Write" : "Read") +
                                       " right on this broker service (or it has expired)",
                                   14);
 }
@@ -121,11 +122,13 @@ Result<std::string> BrokerService::initiateValidated(const persistence::SystemRe
   if (Status s = mayActFor(sender, manifest.reportee); !s.ok()) return s;
   auto service = brokerService(manifest.service_code, manifest.service_edition);
   if (!service.ok()) return service.status();
-  if (Status s = requireRight(service->id, manifest.reportee, ServiceAccess::kWrite); !s.ok()) return s;
-  for (const std::string& recipient : recipients) {
-    if (Status s = requireRight(service->id, recipient, ServiceAccess::kRead); !s.ok()) {
-      return Status::PermissionDenied("recipient " + s.message(), s.altinnErrorId());
-    }
+  if (Status s = requireRight(service->id, manifest.reportee, ServiceAccess::kWrite, "the sender (Reportee)"); !s.ok()) {
+    return s;
+  }
+  for (std::size_t i = 0; i < recipients.size(); ++i) {
+    // By position: a recipient may be a person, whose number stays out of messages (and logs).
+    const std::string who = "recipient " + std::to_string(i + 1) + " of the recipient list";
+    if (Status s = requireRight(service->id, recipients[i], ServiceAccess::kRead, who); !s.ok()) return s;
   }
   auto days = database_.brokers().availabilityDays(service->id);
   if (!days.ok()) return days.status();
@@ -171,7 +174,7 @@ Result<std::unique_ptr<BrokerUpload>> BrokerService::beginUpload(const persisten
   if (shipment.state == BrokerShipmentState::kExpired) {
     return Status::AlreadyExists("this broker shipment has expired");
   }
-  if (Status s = requireRight(shipment.service_id, reportee, ServiceAccess::kWrite); !s.ok()) return s;
+  if (Status s = requireRight(shipment.service_id, reportee, ServiceAccess::kWrite, "the sender"); !s.ok()) return s;
   auto blob = files_.create();
   if (!blob.ok()) return blob.status();
   std::unique_ptr<BrokerUpload> upload(new BrokerUpload());
@@ -220,7 +223,7 @@ Result<std::vector<persistence::BrokerAvailableFile>> BrokerService::availableFi
   if (search.service_code && search.service_edition) {
     auto service = brokerService(*search.service_code, *search.service_edition);
     if (!service.ok()) return service.status();
-    if (Status s = requireRight(service->id, search.reportee, ServiceAccess::kRead); !s.ok()) return s;
+    if (Status s = requireRight(service->id, search.reportee, ServiceAccess::kRead, "the reportee"); !s.ok()) return s;
   }
   persistence::BrokerFileQuery query;
   query.recipients = {search.reportee};
@@ -242,7 +245,7 @@ Result<std::vector<persistence::BrokerAvailableFile>> BrokerService::availableFi
   for (auto& f : files.value()) {
     auto it = readable.find(f.service_id);
     if (it == readable.end()) {
-      Status s = requireRight(f.service_id, search.reportee, ServiceAccess::kRead);
+      Status s = requireRight(f.service_id, search.reportee, ServiceAccess::kRead, "the reportee");
       if (!s.ok() && s.code() != StatusCode::kPermissionDenied) return s;
       it = readable.emplace(f.service_id, s.ok()).first;
     }
@@ -293,7 +296,9 @@ Result<persistence::BrokerShipmentRecord> BrokerService::recipientShipment(const
   if (found.value()->state == BrokerShipmentState::kExpired) {
     return Status::NotFound("this broker file has expired: its availability period has passed and it was deleted");
   }
-  if (Status s = requireRight(found.value()->service_id, reportee, ServiceAccess::kRead); !s.ok()) return s;
+  if (Status s = requireRight(found.value()->service_id, reportee, ServiceAccess::kRead, "the reportee"); !s.ok()) {
+    return s;
+  }
   return std::move(*found.value());
 }
 

@@ -9,7 +9,8 @@
 //   system, a reportee it was granted (gatewayctl reportee grant); otherwise kPermissionDenied (ErrorID 0);
 // - the sender party needs Write on the broker service, every recipient Read, checked again on every
 //   call (ValidTo honoured); a rule without condition or with condition "sender" (Write) /
-//   "recipient" (Read) counts; otherwise kPermissionDenied with ErrorID 14 (MissingRight);
+//   "recipient" (Read) counts; otherwise kPermissionDenied with ErrorID 14 (MissingRight), naming the
+//   party by its role or place in the recipient list, never by its number (messages reach the log);
 // - a shipment is seen only by its sending system (upload) and by parties on its recipient list
 //   (download, confirm); anyone else gets the kNotFound of an unknown file reference.
 //
@@ -146,7 +147,9 @@ class BrokerService {
                                         const std::string& manifest_xml, const std::vector<std::string>& recipients);
   Result<persistence::ServiceRecord> brokerService(const std::string& code, int edition);
   Status mayActFor(const persistence::SystemRecord& caller, const std::string& party);
-  Status requireRight(persistence::Id service_id, const std::string& party, persistence::ServiceAccess access);
+  // `who` names the party in the refusal without its number (it may be a national identity number).
+  Status requireRight(persistence::Id service_id, const std::string& party, persistence::ServiceAccess access,
+                      const std::string& who);
   Result<persistence::BrokerShipmentRecord> recipientShipment(const persistence::SystemRecord& caller,
                                                               const std::string& file_reference,
                                                               const std::string& reportee);

@@ -101,10 +101,23 @@ BOOST_AUTO_TEST_CASE(RecipientListRoundTripsAndRefusesBadEntries) {
   BOOST_TEST(none.status().message().find("recipient list is invalid") != std::string::npos, none.status().message());
   auto pattern = parseRecipientList(recipientListXml({"12"}));
   BOOST_TEST(pattern.status().message().find("PartyNumber") != std::string::npos, pattern.status().message());
-  auto digits = parseRecipientList(recipientListXml({"910000307"}));
-  BOOST_TEST(digits.status().message().find("910000307") != std::string::npos);
+  auto digits = parseRecipientList(recipientListXml({"910000306", "910000307"}));
+  BOOST_TEST(digits.status().message().find("Recipient 2: PartyNumber is not a valid") != std::string::npos,
+             digits.status().message());
   auto twice = parseRecipientList(recipientListXml({"910000306", "910000306"}));
-  BOOST_TEST(twice.status().message().find("twice") != std::string::npos);
+  BOOST_TEST(twice.status().message().find("Recipient 2: PartyNumber is listed twice") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(MessagesNeverRepeatTheOffendingNumber) {
+  // A national identity number with a typo must not travel into the fault (and the log).
+  BrokerManifest m = sample();
+  m.reportee = "0101901004";
+  auto bad = parseManifest(manifestXml(m));
+  BOOST_TEST_REQUIRE(!bad.ok());
+  BOOST_TEST(bad.status().message().find("Reportee") != std::string::npos, bad.status().message());
+  BOOST_TEST(bad.status().message().find("0101901004") == std::string::npos, bad.status().message());
+  auto list = parseRecipientList(recipientListXml({"0101901004"}));
+  BOOST_TEST(list.status().message().find("0101901004") == std::string::npos, list.status().message());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
