@@ -146,6 +146,9 @@ Status MysqlBrokerRepository::markUploaded(Id shipment_id, const std::string& fi
   return db_.runInTransaction("broker.markUploaded", [&](Session& session) -> Status {
     auto shipment = loadShipment(session, "b.id = ?", &shipment_id, nullptr, true);
     if (!shipment) return Status::NotFound("broker shipment not found");
+    if (shipment->state == BrokerShipmentState::kExpired) {
+      return Status::AlreadyExists("this broker shipment has expired");  // while its file was arriving
+    }
     if (shipment->state != BrokerShipmentState::kInitiated) {
       return Status::AlreadyExists("the file of this broker shipment was uploaded already");
     }
