@@ -226,6 +226,29 @@ BOOST_AUTO_TEST_CASE(ReporteeNotOnTheRecipientListGetsTheUnknownFileAnswer) {
   BOOST_TEST((foreign.status().code() == StatusCode::kPermissionDenied));
 }
 
+BOOST_AUTO_TEST_CASE(ServiceOwnerSendsAsItsOwnOrganisationOnly) {
+  Broker b;
+  const std::string owner_org = b.p.owner.org_number;
+  b.grant(owner_org, ServiceAccess::kWrite, 0, "sender");
+  b.grant(kSender, ServiceAccess::kWrite);
+  b.grant(kRecipient, ServiceAccess::kRead);
+  auto in = b.initiation();
+  in.manifest.reportee = owner_org;
+  auto ref = b.broker->initiate(b.p.owner_system, in);
+  BOOST_TEST_REQUIRE(ref.ok(), ref.status().message());
+  auto up = b.broker->beginUpload(b.p.owner_system, ref.value(), owner_org, "fra-etaten.zip");
+  BOOST_TEST_REQUIRE(up.ok(), up.status().message());
+  BOOST_TEST_REQUIRE(up.value()->write(kZip.data(), kZip.size()).ok());
+  BOOST_TEST_REQUIRE(b.broker->finishUpload(*up.value()).ok());
+  // Another system may not upload to it, even one that may act for the sender party.
+  BOOST_TEST((b.broker->beginUpload(b.p.enduser_system, ref.value(), owner_org, "x.zip").status().code() !=
+              StatusCode::kOk));
+  // An owner system never acts for a reportee other than its own organisation.
+  auto foreign = b.broker->initiate(b.p.owner_system, b.initiation());
+  BOOST_TEST((foreign.status().code() == StatusCode::kPermissionDenied));
+  BOOST_TEST(foreign.status().altinnErrorId() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(InvalidManifestAndRecipientListAreNamed) {
   Broker b;
   b.grant(kSender, ServiceAccess::kWrite);
