@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "batch/batch_channel.h"
 #include "config/gateway_config.h"
+#include "core/broker_retention_job.h"
 #include "core/services.h"
 #include "delivery/notification_worker.h"
 #include "persistence/database.h"
@@ -127,6 +128,8 @@ int run(const std::string& config_path) {
   limits.max_streamed_attachment_bytes = c.limits.max_streamed_attachment_bytes;
   limits.lookup_cache_seconds = c.lookup_cache_seconds;
   limits.max_notifications_per_request = c.limits.max_notifications_per_request;
+  limits.max_broker_file_bytes = c.limits.max_broker_file_bytes;
+  limits.broker_default_availability_days = c.broker.default_availability_days;
   core::Services core(*database.value(), *files.value(), verifier, limits);
 
   persistence::Database& db = *database.value();
@@ -143,6 +146,12 @@ int run(const std::string& config_path) {
   if (!worker.ok()) {
     server.value()->stop();
     return startupFailed("push", worker.status());
+  }
+  std::unique_ptr<core::BrokerRetentionJob> retention;
+  if (c.broker.retention_enabled) {
+    retention = std::make_unique<core::BrokerRetentionJob>(core.brokers(),
+                                                           std::chrono::seconds(c.broker.retention_interval_seconds));
+    retention->start();
   }
 
   std::unique_ptr<batch::BatchChannel> batch_channel;
@@ -172,6 +181,7 @@ int run(const std::string& config_path) {
   if (worker.value()) worker.value()->stop();  // lets the delivery in progress finish and record
   server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it
   for (auto& d : delivery) d->stop();  // each finishes the message in hand
+  if (retention) retention->stop();
   return kExitOk;
 }
 

@@ -96,6 +96,12 @@ const std::map<std::string, Setter>& keys() {
       {"delivery.backoff_base_seconds",
        number([](GatewayConfig& c) -> auto& { return c.delivery.backoff_base_seconds; })},
       {"delivery.backoff_max_seconds", number([](GatewayConfig& c) -> auto& { return c.delivery.backoff_max_seconds; })},
+      {"limits.max_broker_file_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_broker_file_bytes; })},
+      {"broker.default_availability_days",
+       number([](GatewayConfig& c) -> auto& { return c.broker.default_availability_days; })},
+      {"broker.retention_interval_seconds",
+       number([](GatewayConfig& c) -> auto& { return c.broker.retention_interval_seconds; })},
+      {"broker.retention_enabled", number([](GatewayConfig& c) -> auto& { return c.broker.retention_enabled; })},
       {"limits.max_streamed_attachment_bytes",
        number([](GatewayConfig& c) -> auto& { return c.limits.max_streamed_attachment_bytes; })},
       {"db.host", text([](GatewayConfig& c) -> auto& { return c.database.host; })},
@@ -227,6 +233,12 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
       config.sftp.uid_base < 1000 || config.sftp.max_inbound_bytes < 1) {
     return Status::InvalidArgument("sftp.batch_max_items, sftp.poll_interval_ms and sftp.max_inbound_bytes must be at "
                                    "least 1, sftp.batch_max_age_seconds at least 0, sftp.uid_base at least 1000");
+  }
+  if (config.limits.max_broker_file_bytes < 1 || config.limits.max_broker_file_bytes > 2147483647L) {
+    return Status::InvalidArgument("limits.max_broker_file_bytes must be 1 to 2147483647 (gSOAP sizes a part with an int)");
+  }
+  if (config.broker.default_availability_days < 1 || config.broker.retention_interval_seconds < 1) {
+    return Status::InvalidArgument("broker.default_availability_days and broker.retention_interval_seconds must be at least 1");
   }
   if (config.server.public_base_url.empty()) {
     config.server.public_base_url = "https://" + config.server.host + ":" + std::to_string(config.server.port);

@@ -49,6 +49,14 @@ struct LimitsConfig {
   int max_rights_rules = 1000;              // AddRightsBasic / DeleteRightsBasic: rules per request
   int max_notifications_per_request = 50;   // SendStandaloneNotification: more is ErrorID 40014
   long max_streamed_attachment_bytes = 1L << 30;  // one attachment on a ...Streamed endpoint (1 GiB)
+  long max_broker_file_bytes = 1L << 30;          // one broker file (UploadFileStreamedBasic, 1 GiB)
+};
+
+// The broker service (formidling).
+struct BrokerConfig {
+  int default_availability_days = 30;     // when a broker service has no period of its own
+  int retention_interval_seconds = 300;   // how often the retention job looks for expired files
+  bool retention_enabled = true;          // run the retention job in this process
 };
 
 // The SFTP drop area and batch channel (gateway/sftp, gateway/batch; docs/configuration.md).
@@ -125,6 +133,7 @@ struct DeliveryConfig {
 };
 
 struct GatewayConfig {
+  BrokerConfig broker;
   ServerConfig server;
   TlsConfig tls;
   LimitsConfig limits;

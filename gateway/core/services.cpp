@@ -2,6 +2,7 @@
 
 #include "core/archive_service.h"
 #include "core/batch_logging_service.h"
+#include "core/broker_service.h"
 #include "core/notification_service.h"
 #include "core/prefill_service.h"
 #include "core/receipt_service.h"
@@ -25,7 +26,8 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       notifications_(std::make_unique<NotificationService>(
           database, NotificationLimits{limits.max_notifications_per_request})),
       streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)),
-      batch_logging_(std::make_unique<BatchLoggingService>(database)) {}
+      batch_logging_(std::make_unique<BatchLoggingService>(database)),
+      brokers_(std::make_unique<BrokerService>(database, files, limits)) {}
 
 Services::~Services() = default;
 
@@ -38,6 +40,7 @@ ServiceRightsService& Services::serviceRights() { return *service_rights_; }
 NotificationService& Services::notifications() { return *notifications_; }
 StreamedAttachmentService& Services::streamedAttachments() { return *streamed_attachments_; }
 BatchLoggingService& Services::batchLogging() { return *batch_logging_; }
+BrokerService& Services::brokers() { return *brokers_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }
 

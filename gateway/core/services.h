@@ -29,6 +29,10 @@ struct CoreLimits {
   // A revoked grant or changed service takes effect within this time.
   int lookup_cache_seconds = 5;
   int max_notifications_per_request = 50;   // SendStandaloneNotification: 40014 beyond this
+  // Broker service: the largest file UploadFileStreamedBasic accepts (streamed to the file store),
+  // and how long an uploaded file stays available when its service sets no period of its own.
+  long max_broker_file_bytes = 1L << 30;
+  int broker_default_availability_days = 30;
 };
 
 class SubmissionService;
@@ -40,6 +44,7 @@ class ServiceRightsService;
 class NotificationService;
 class StreamedAttachmentService;
 class BatchLoggingService;
+class BrokerService;
 
 class Services {
  public:
@@ -56,6 +61,7 @@ class Services {
   NotificationService& notifications();
   StreamedAttachmentService& streamedAttachments();
   BatchLoggingService& batchLogging();
+  BrokerService& brokers();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -71,6 +77,7 @@ class Services {
   std::unique_ptr<NotificationService> notifications_;
   std::unique_ptr<StreamedAttachmentService> streamed_attachments_;
   std::unique_ptr<BatchLoggingService> batch_logging_;
+  std::unique_ptr<BrokerService> brokers_;
 };
 
 }  // namespace gateway::core

@@ -22,5 +22,7 @@ std::unique_ptr<Endpoint> makeNotificationAgencyEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeIntermediaryInboundStreamedEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeServiceOwnerArchiveStreamedEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeBatchLoggingEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeBrokerServiceEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeBrokerServiceStreamedEndpoint(core::Services& core);
 
 }  // namespace gateway::services

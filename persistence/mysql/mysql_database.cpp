@@ -23,7 +23,8 @@ class MysqlDatabase final : public Database {
         push_(*manager_),
         batches_(*manager_),
         contacts_(*manager_),
-        notifications_(*manager_) {}
+        notifications_(*manager_),
+        brokers_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
   Status ping() override { return manager_->ping(); }
@@ -40,6 +41,7 @@ class MysqlDatabase final : public Database {
   BatchRepository& batches() override { return batches_; }
   ContactRepository& contacts() override { return contacts_; }
   NotificationRepository& notifications() override { return notifications_; }
+  BrokerRepository& brokers() override { return brokers_; }
 
  private:
   std::unique_ptr<mysql::ConnectionManager> manager_;
@@ -55,6 +57,7 @@ class MysqlDatabase final : public Database {
   mysql::MysqlBatchRepository batches_;
   mysql::MysqlContactRepository contacts_;
   mysql::MysqlNotificationRepository notifications_;
+  mysql::MysqlBrokerRepository brokers_;
 };
 
 }  // namespace

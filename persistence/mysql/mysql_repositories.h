@@ -6,6 +6,7 @@
 
 #include "common/group_commit.h"
 #include "connection_manager.h"
+#include "persistence/broker_repository.h"
 #include "persistence/repositories.h"
 
 namespace gateway::persistence::mysql {
@@ -158,6 +159,25 @@ class MysqlServiceRightRepository final : public ServiceRightRepository {
   ConnectionManager& db_;
 };
 
+class MysqlBrokerRepository final : public BrokerRepository {
+ public:
+  explicit MysqlBrokerRepository(ConnectionManager& db) : db_(db) {}
+  Result<BrokerShipmentRecord> create(const NewBrokerShipment& shipment) override;
+  Result<std::optional<BrokerShipmentRecord>> find(const std::string& file_reference) override;
+  Status markUploaded(Id shipment_id, const std::string& file_name, const StoredBlob& blob,
+                      std::time_t expires_at) override;
+  Status advanceRecipient(Id shipment_id, const std::string& reportee, BrokerRecipientState state) override;
+  Result<std::vector<BrokerAvailableFile>> availableFiles(const BrokerFileQuery& query) override;
+  Result<std::vector<ExpiringBrokerFile>> dueForExpiry(std::time_t now, int limit) override;
+  Status markExpired(Id shipment_id) override;
+  Status forgetBlob(Id shipment_id) override;
+  Status setAvailabilityDays(Id service_id, int days) override;
+  Result<std::optional<int>> availabilityDays(Id service_id) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
 class MysqlSubscriptionRepository final : public SubscriptionRepository {
  public:
   explicit MysqlSubscriptionRepository(ConnectionManager& db) : db_(db) {}
@@ -225,6 +245,14 @@ std::vector<ReceiptRecord> loadReceipts(Session& session, const std::vector<Id>&
 Id insertReceipt(Session& session, const std::optional<Id>& parent_id, const std::string& type, ReceiptStatus status,
                  const std::string& text, const std::string& history, const std::optional<Id>& owner_id,
                  const std::optional<Id>& system_id);
+// Moves the current text (with the time it was set) to the top of the history. Assignments run left
+// to right, so history is computed from the old text and last_changed before they are replaced (and
+// under SIMULTANEOUS_ASSIGNMENT the result is the same).
+inline constexpr const char* kUpdateReceiptSet =
+    "SET history = CONCAT(DATE_FORMAT(last_changed, '%Y-%m-%dT%H:%i:%sZ'), ' ', text, "
+    "IF(history = '', '', CONCAT('\\n', history))), "
+    "text = ?, status = ?, last_changed = UTC_TIMESTAMP(6)";
+
 // Inserts references for one receipt; duplicates of (receipt, type, value) are ignored.
 void insertReceiptReferences(Session& session, Id receipt_id, const std::vector<ReceiptReference>& refs);
 

@@ -16,6 +16,7 @@ readonly DEV_REPORTEES=(910000306 01019010046)
 readonly DEV_SERVICES=(
   "agency|ETAT|4711|1|5703|34|FormTask|Utviklingsskjema"
   "agency2|ETAT2|4712|1|6001|1|FormTask|Utviklingsskjema for andre etat"
+  "agency|ETAT|5100|1|1|1|BrokerService|Utviklingsformidling"
 )
 # Client certificates that are not provisioned systems (the gateway must refuse all but noorg's
 # TLS handshake; noorg is then refused for carrying no organisation number).
@@ -35,6 +36,8 @@ readonly DEV_ENDPOINTS=(
   /IntermediaryExternal/IntermediaryInboundBasicStreamed.svc
   /ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc
   /IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc
+  /ServiceEngineExternal/BrokerServiceExternalBasic.svc
+  /ServiceEngineExternal/BrokerServiceExternalBasicStreamed.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 

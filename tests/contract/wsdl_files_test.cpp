@@ -35,6 +35,7 @@ const char* const kRequired[] = {
     "NotificationAgencyExternalBasic.wsdl",
     "IntermediaryInboundExternalBasicStreamed.wsdl", "ServiceOwnerArchiveExternalStreamedBasic.wsdl",
     "BatchLoggingAgencyExternalBasic.wsdl",
+    "BrokerServiceExternalBasic.wsdl", "BrokerServiceExternalBasicStreamed.wsdl",
 };
 
 std::vector<std::filesystem::path> wsdlFiles() {

@@ -58,6 +58,10 @@ const MirroredService kMirrored[] = {
     {"OnlineBatchReceiver", "OnlineBatchReceiver.wsdl", "OnlineBatchReceiver/OnlineBatchReceiver.wsdl"},
     {"NotificationAgency", "NotificationAgencyExternalBasic.wsdl",
      "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl"},
+    {"BrokerService", "BrokerServiceExternalBasic.wsdl", "BrokerServiceExternal/BrokerServiceExternalBasic.wsdl"},
+    // Upload is a message contract: its metadata are SOAP headers, compared below too.
+    {"BrokerServiceStreamed", "BrokerServiceExternalBasicStreamed.wsdl",
+     "BrokerServiceExternal/BrokerServiceExternalBasicStreamed.wsdl"},
 };
 
 constexpr const char* kFaultNs = "http://www.altinn.no/services/common/fault/2009/10";
@@ -245,6 +249,11 @@ BOOST_DATA_TEST_CASE(MirroredServiceHasTheReferenceWireShape, boost::unit_test::
       BOOST_TEST(o->input_element->str() == r.input_element->str());
       BOOST_TEST(o->output_element->str() == r.output_element->str());
       shapes.element(*r.input_element, *o->input_element, r.name + " input " + r.input_element->local);
+      BOOST_TEST_REQUIRE(o->input_headers.size() == r.input_headers.size());
+      for (std::size_t h = 0; h < r.input_headers.size(); ++h) {
+        BOOST_TEST(o->input_headers[h].str() == r.input_headers[h].str());
+        shapes.element(r.input_headers[h], o->input_headers[h], r.name + " header " + r.input_headers[h].local);
+      }
       shapes.element(*r.output_element, *o->output_element, r.name + " output " + r.output_element->local);
       compareFaults(r, *o, shapes);
     }

@@ -2,7 +2,8 @@
 """Interoperability check with a foreign SOAP client (Debian's python3-zeep).
 
 Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, ReceiptAgency,
-ReceiptExternal, PreFill, Subscription and NotificationAgency, points them at a running gateway, and
+ReceiptExternal, PreFill, Subscription, NotificationAgency and BrokerService (Basic and Basic
+streamed), points them at a running gateway, and
 drives the whole submission flow, a prefill that an end-user system completes, subscriptions and
 standalone notifications (template DevVarsel, as scripts/lib/dev_env.sh registers it);
 SubmitFormTaskBasic, the ArchiveCommon search, the two streamed services, BatchLogging (no Basic
@@ -39,6 +40,7 @@ SRR = "http://www.altinn.no/services/Register/SRR/2015/06"
 NOTIFICATION = "http://www.altinn.no/services/ServiceEngine/Notification/2010/10"
 IIBS = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2013/06"
 SOAS = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2013/06"
+BROKER = "http://www.altinn.no/services/ServiceEngine/Broker/2015/06"
 
 REFERENCE_FILES = {
     "dq": "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl",
@@ -49,6 +51,8 @@ REFERENCE_FILES = {
     "subscription": "Subscription/SubscriptionBasic.wsdl",
     "srr": "RegisterSRRAgencyExternal/RegisterSRRAgencyExternalBasic.wsdl",
     "notification": "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl",
+    "broker": "BrokerServiceExternal/BrokerServiceExternalBasic.wsdl",
+    "broker_streamed": "BrokerServiceExternal/BrokerServiceExternalBasicStreamed.wsdl",
 }
 
 passed = 0
@@ -565,6 +569,94 @@ def batch_logging(env):
         check("BatchLogging with a wrong password gives a fault", False)
     except zeep.exceptions.Fault as fault:
         check("BatchLogging with a wrong password gives AltinnFault 989", fault_error_id(fault) == 989)
+def broker_flow(env, ref_dir):
+    """A broker shipment through Altinn's BrokerServiceExternalBasic and ...BasicStreamed WSDLs.
+
+    The service owner first lets the end-user system's reportee send (Write) and receive (Read) on
+    the broker service through the reference RegisterSRRAgency WSDL; the shipment then goes from
+    that reportee to itself. zeep sends no MTOM, so the upload carries the ZIP inline (base64 in a
+    plain text/xml request, within limits.max_message_bytes); the download is the real MTOM answer."""
+    broker = next((s for s in env["services"] if s.get("kind") == "BrokerService"), None)
+    if broker is None:
+        print("skipped: no broker service in the dev-env file")
+        return
+    enduser = env["identities"]["enduser"]
+    agency = env["identities"]["agency"]
+    party = enduser["reportees"][0]
+    creds = {"systemUserName": enduser["system_user"], "systemPassword": enduser["system_password"]}
+    valid_to = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)
+    _, srr = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["srr"]),
+                     f"{{{SRR}}}BasicHttpBinding_IRegisterSRRAgencyExternalBasic",
+                     "/RegisterExternal/RegisterSRRAgencyExternalBasic.svc")
+    srr.AddRightsBasic(systemUserName=agency["system_user"], systemPassword=agency["system_password"],
+                       serviceCode=broker["service_code"], serviceEditionCode=broker["service_edition"],
+                       insertRightList={"AddRightRequest": [
+                           {"Condition": "sender", "Reportee": party, "Right": "Write", "ValidTo": valid_to},
+                           {"Condition": "recipient", "Reportee": party, "Right": "Read", "ValidTo": valid_to}]})
+
+    path = "/ServiceEngineExternal/BrokerServiceExternalBasic.svc"
+    _, basic = service(env, "enduser", os.path.join(ref_dir, REFERENCE_FILES["broker"]),
+                       f"{{{BROKER}}}BasicHttpBinding_IBrokerServiceExternalBasic", path)
+    basic.Test()
+    check("BrokerServiceExternalBasic Test answers", True)
+    sent_reference = "zeep-broker-" + uuid.uuid4().hex[:8]
+
+    def initiation(recipient):
+        return {"Manifest": {"ExternalServiceCode": broker["service_code"],
+                             "ExternalServiceEditionCode": broker["service_edition"],
+                             "PropertyList": {"Property": [{"PropertyKey": "kilde", "PropertyValue": "zeep æøå"}]},
+                             "Reportee": party, "SendersReference": sent_reference},
+                "RecipientList": {"Recipient": [{"PartyNumber": recipient}]}}
+
+    file_reference = basic.InitiateBrokerServiceBasic(**creds, brokerServiceInitiation=initiation(party))
+    check("InitiateBrokerServiceBasic returns a file reference (GUID)",
+          re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", file_reference or "") is not None,
+          str(file_reference))
+    try:
+        basic.InitiateBrokerServiceBasic(**creds, brokerServiceInitiation=initiation("01019010046"))
+        check("a recipient without Read is refused", False)
+    except zeep.exceptions.Fault as fault:
+        check("a recipient without Read is refused with ErrorID 14", fault_error_id(fault) == 14,
+              str(fault_error_id(fault)))
+
+    def listed(status):
+        files = items(basic.GetAvailableFilesBasic(**creds, searchParameters={"FileStatus": status, "Reportee": party}),
+                      "BrokerServiceAvailableFile")
+        return [f for f in files if f.FileReference == file_reference]
+
+    check("GetAvailableFilesBasic does not list a file before its upload", listed("Uploaded") == [])
+
+    # Not ending in CR/LF: zeep strips those from both ends of a binary MTOM part it receives.
+    data = b"PK\x03\x04" + ("Formidlet fil fra zeep: æøå\n" * 1000 + "slutt").encode("utf-8")
+    stream_path = "/ServiceEngineExternal/BrokerServiceExternalBasicStreamed.svc"
+    _, streamed_svc = service(env, "enduser", os.path.join(ref_dir, REFERENCE_FILES["broker_streamed"]),
+                              f"{{{BROKER}}}BasicHttpBinding_IBrokerServiceExternalBasicStreamed", stream_path)
+    receipt = streamed_svc.UploadFileStreamedBasic(DataStream=data, _soapheaders={
+        "FileName": "zeep.zip", "Reference": file_reference, "Reportee": party,
+        "SystemPassword": enduser["system_password"], "SystemUserName": enduser["system_user"]})
+    check("UploadFileStreamedBasic (reference streamed WSDL, inline bytes) returns an OK receipt",
+          receipt.ReceiptStatusCode == "OK" and receipt.ReceiptTypeName == "BrokerService" and
+          hashlib.sha256(data).hexdigest() in (receipt.ReceiptText or ""), str(receipt))
+
+    files = listed("Uploaded")
+    check("GetAvailableFilesBasic lists the uploaded file with its metadata",
+          len(files) == 1 and files[0].FileName == "zeep.zip" and files[0].FileSize == len(data) and
+          files[0].SendersReference == sent_reference and files[0].Reportee == party and
+          files[0].ReceiptID == receipt.ReceiptId, str(files))
+    poll = {"ExternalServiceCode": broker["service_code"], "ExternalServiceEditionCode": broker["service_edition"],
+            "Recipients": {"string": [party]}}
+    check("CheckIfAvailableFilesBasic says a file waits", basic.CheckIfAvailableFilesBasic(**creds, pollParameters=poll))
+
+    got = streamed_svc.DownloadFileStreamedBasic(**creds, fileReference=file_reference, reportee=party)
+    check("DownloadFileStreamedBasic (MTOM answer) returns the uploaded bytes", got == data, f"{len(got or b'')} bytes")
+    basic.ConfirmDownloadedBasic(**creds, fileReference=file_reference, reportee=party)
+    check("ConfirmDownloadedBasic answers", True)
+    check("the confirmed file is listed as Downloaded", len(listed("Downloaded")) == 1 and listed("Uploaded") == [])
+    try:
+        basic.ConfirmDownloadedBasic(**creds, fileReference=str(uuid.uuid4()), reportee=party)
+        check("confirming an unknown file reference gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("confirming an unknown file reference gives an AltinnFault", fault_error_id(fault) is not None)
 
 
 def main():
@@ -586,6 +678,7 @@ def main():
         subscription_flow(env, os.path.abspath(args.reference_dir))
         rights_flow(env, os.path.abspath(args.reference_dir))
         notification_flow(env, os.path.abspath(args.reference_dir))
+        broker_flow(env, os.path.abspath(args.reference_dir))
     else:
         print("skipped: no reference WSDLs")
     print(f"{passed} passed, {failed} failed")

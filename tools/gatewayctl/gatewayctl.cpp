@@ -459,6 +459,32 @@ int cmdServiceChannel(Context& ctx) {
   return kExitOk;
 }
 
+// Broker service availability period (docs/operations.md, "Broker retention").
+int cmdBrokerAvailability(Context& ctx) {
+  const std::string code = *ctx.args.value("--code");
+  int edition = 0;
+  int days = 0;
+  if (auto e = checkCode("--code", code)) return usageError(*e);
+  if (!parsePositiveInt(*ctx.args.value("--edition"), edition)) {
+    return usageError("--edition must be a whole number greater than 0");
+  }
+  if (!parsePositiveInt(*ctx.args.value("--days"), days) || days > 3650) {
+    return usageError("--days must be a whole number from 1 to 3650");
+  }
+  auto service = ctx.db->services().find(code, edition);
+  if (!service.ok()) return failed(service.status(), "broker availability");
+  if (!service.value() || service.value()->kind != "BrokerService") {
+    return failed(Status::NotFound("no broker service (kind BrokerService) " + code + " edition " +
+                                   std::to_string(edition)),
+                  "broker availability");
+  }
+  Status s = ctx.db->brokers().setAvailabilityDays(service.value()->id, days);
+  if (!s.ok()) return failed(s, "broker availability");
+  std::cout << "broker service " << code << " edition " << edition << ": files stay available " << days
+            << " days after upload\n";
+  return kExitOk;
+}
+
 int cmdPushChannels(Context& ctx) {
   auto channels = ctx.db->push().listChannels();
   if (!channels.ok()) return failed(channels.status(), "push channels");
@@ -538,6 +564,11 @@ const std::vector<Command>& commands() {
        "files in its SFTP drop area (--batch), or also pushed to its OnlineBatchReceiver at URL, presenting U and the password (one line on standard input, or VAR); "
        "--remove-from-queue purges a delivered submission from the download queue.",
        cmdServiceChannel},
+      {{"broker", "availability"}, {"--code", "--edition", "--days"}, {}, {}, {}, {}, true,
+       "broker availability --code C --edition N --days D",
+       "Set how many days an uploaded file of a broker service (kind BrokerService) stays available before the "
+       "retention job deletes it (default: broker.default_availability_days).",
+       cmdBrokerAvailability},
       {{"push", "channels"}, {}, {}, {}, {}, {}, true, "push channels", "List delivery channels (never passwords).",
        cmdPushChannels},
       {{"push", "list"}, {}, {"--limit"}, {}, {"--dead"}, {}, true, "push list [--dead] [--limit N]",

@@ -6,6 +6,7 @@
 
 #include "common/status.h"
 #include "persistence/batch_repository.h"
+#include "persistence/broker_repository.h"
 #include "persistence/file_store.h"
 #include "persistence/push_repository.h"
 #include "persistence/notification_repository.h"
@@ -53,6 +54,7 @@ class Database {
   virtual BatchRepository& batches() = 0;
   virtual ContactRepository& contacts() = 0;
   virtual NotificationRepository& notifications() = 0;
+  virtual BrokerRepository& brokers() = 0;
 };
 
 // Local-disk FileStore rooted at `root` (created if missing).

@@ -8,6 +8,7 @@
 
 #include "gateway_under_test.h"
 #include "soapBasicHttpBinding_USCOREIArchiveCommonAgencyExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIBrokerServiceExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy.h"
@@ -37,6 +38,9 @@ using NotificationProxy = BasicHttpBinding_USCOREINotificationAgencyExternalBasi
 using InboundStreamedProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy;
 using ArchiveStreamedProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy;
 using BatchLoggingProxy = BasicHttpBinding_USCOREIBatchLoggingAgencyExternalBasicProxy;
+// Both broker WSDLs share a namespace: one proxy has the Basic and the streamed operations; point it
+// at kBrokerPath or kBrokerStreamedPath.
+using BrokerProxy = BasicHttpBinding_USCOREIBrokerServiceExternalBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
@@ -52,6 +56,8 @@ inline const char* const kNotificationPath = "/ServiceEngineExternal/Notificatio
 inline const char* const kInboundStreamedPath = "/IntermediaryExternal/IntermediaryInboundBasicStreamed.svc";
 inline const char* const kArchiveStreamedPath = "/ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc";
 inline const char* const kBatchLoggingPath = "/IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc";
+inline const char* const kBrokerPath = "/ServiceEngineExternal/BrokerServiceExternalBasic.svc";
+inline const char* const kBrokerStreamedPath = "/ServiceEngineExternal/BrokerServiceExternalBasicStreamed.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>

@@ -143,6 +143,26 @@ BOOST_AUTO_TEST_CASE(ReadsPushChannelKeys) {
   requireInvalid(loadConfig("", Env{{"GATEWAY_PUSH_MAX_ATTACHMENT_BYTES", "1073741825"}}), "at most 1073741824");
 }
 
+BOOST_AUTO_TEST_CASE(ReadsBrokerKeys) {
+  auto defaults = loadConfig("", Env{});
+  BOOST_REQUIRE(defaults.ok());
+  BOOST_TEST(defaults.value().broker.default_availability_days == 30);
+  BOOST_TEST(defaults.value().broker.retention_interval_seconds == 300);
+  BOOST_TEST(defaults.value().broker.retention_enabled);
+  BOOST_TEST(defaults.value().limits.max_broker_file_bytes == 1L << 30);
+  ConfigFile file("broker.default_availability_days = 7\nlimits.max_broker_file_bytes = 1048576\n");
+  auto c = loadConfig(file.path, Env{{"GATEWAY_BROKER_RETENTION_INTERVAL_SECONDS", "1"},
+                                     {"GATEWAY_BROKER_RETENTION_ENABLED", "0"}});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c.value().broker.default_availability_days == 7);
+  BOOST_TEST(c.value().broker.retention_interval_seconds == 1);
+  BOOST_TEST(!c.value().broker.retention_enabled);
+  BOOST_TEST(c.value().limits.max_broker_file_bytes == 1048576);
+  requireInvalid(loadConfig("", Env{{"GATEWAY_BROKER_DEFAULT_AVAILABILITY_DAYS", "0"}}), "broker.default_availability_days");
+  requireInvalid(loadConfig("", Env{{"GATEWAY_LIMITS_MAX_BROKER_FILE_BYTES", "2147483648"}}),
+                 "limits.max_broker_file_bytes");
+}
+
 BOOST_AUTO_TEST_CASE(ExplicitPublicBaseUrlIsKept) {
   auto c = loadConfig("", Env{{"GATEWAY_PUBLIC_BASE_URL", "https://gw.example"}});
   BOOST_REQUIRE(c.ok());

@@ -337,6 +337,7 @@ class FakeDatabase : public Database {
   ServiceRightRepository& serviceRights() override { return service_rights_; }
   PushRepository& push() override { throw std::logic_error("not used by core tests"); }
   BatchRepository& batches() override { throw std::logic_error("not used by core tests"); }
+  BrokerRepository& brokers() override { throw std::logic_error("not used by core tests"); }
 };
 
 class FakeFileStore : public FileStore {
