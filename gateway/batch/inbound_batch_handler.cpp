@@ -5,31 +5,10 @@
 
 #include "batch/inbound_batch_parser.h"
 #include "common/log.h"
+#include "common/xml_text.h"
 
 namespace gateway::batch {
 namespace {
-
-std::string escapeXml(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string isoTime(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 const char* statusName(persistence::ReceiptStatus status) {
   switch (status) {
@@ -43,11 +22,11 @@ const char* statusName(persistence::ReceiptStatus status) {
 }
 
 void renderReceipt(std::string& out, const persistence::ReceiptRecord& r, const char* element) {
-  out += std::string("<") + element + " receiptId=\"" + std::to_string(r.id) + "\" type=\"" + escapeXml(r.type) +
-         "\" status=\"" + statusName(r.status) + "\" lastChanged=\"" + isoTime(r.last_changed) + "\">";
-  out += "<ReceiptText>" + escapeXml(r.text) + "</ReceiptText>";
+  out += std::string("<") + element + " receiptId=\"" + std::to_string(r.id) + "\" type=\"" + xml::escaped(r.type) +
+         "\" status=\"" + statusName(r.status) + "\" lastChanged=\"" + xml::utcDateTime(r.last_changed) + "\">";
+  out += "<ReceiptText>" + xml::escaped(r.text) + "</ReceiptText>";
   for (const auto& ref : r.references) {
-    out += "<Reference type=\"" + escapeXml(ref.type) + "\">" + escapeXml(ref.value) + "</Reference>";
+    out += "<Reference type=\"" + xml::escaped(ref.type) + "\">" + xml::escaped(ref.value) + "</Reference>";
   }
   for (const auto& sub : r.sub_receipts) renderReceipt(out, sub, "SubReceipt");
   out += std::string("</") + element + ">";
@@ -58,7 +37,7 @@ void renderReceipt(std::string& out, const persistence::ReceiptRecord& r, const 
 std::string renderBatchReceipt(const std::string& file_name, persistence::Id batch_file_id, const std::string& kind,
                                bool duplicate, const persistence::ReceiptRecord& receipt) {
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<BatchReceipt version=\"1\" file=\"" +
-                    escapeXml(file_name) + "\" batchFileId=\"" + std::to_string(batch_file_id) + "\" kind=\"" + kind +
+                    xml::escaped(file_name) + "\" batchFileId=\"" + std::to_string(batch_file_id) + "\" kind=\"" + kind +
                     "\" duplicate=\"" + (duplicate ? "true" : "false") + "\">";
   renderReceipt(out, receipt, "Receipt");
   out += "</BatchReceipt>\n";

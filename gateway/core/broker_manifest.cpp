@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "common/xml_text.h"
 #include "core/broker_schemas.h"
 #include "core/party_numbers.h"
 
@@ -16,23 +17,11 @@ namespace {
 constexpr std::size_t kMaxDocumentBytes = 1024 * 1024;
 constexpr std::size_t kMaxMessage = 300;
 
-void appendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-}
-
 void element(std::string& out, const char* name, std::string_view value) {
   out += '<';
   out += name;
   out += '>';
-  appendEscaped(out, value);
+  xml::appendEscaped(out, value);
   out += "</";
   out += name;
   out += '>';

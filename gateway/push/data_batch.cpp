@@ -2,25 +2,11 @@
 
 #include <ctime>
 
+#include "common/xml_text.h"
 #include "push/attachment_zip.h"
 
 namespace gateway::push {
 namespace {
-
-std::string escapeXml(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // CDATA cannot contain "]]>": split it across two sections.
 std::string cdata(const std::string& s) {
@@ -34,19 +20,11 @@ std::string cdata(const std::string& s) {
   return out + "]]>";
 }
 
-std::string isoTime(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 void element(std::string& out, const char* name, const std::string& value) {
   out += '<';
   out += name;
   out += '>';
-  out += escapeXml(value);
+  out += xml::escaped(value);
   out += "</";
   out += name;
   out += '>';
@@ -58,10 +36,10 @@ std::string buildDataBatch(const persistence::ArchivedSubmission& s, std::int64_
   std::string out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>";
   out += "<DataBatch schemaVersion=\"1.6\" batchReference=\"" + std::to_string(sequence_number) +
          "\" previousReference=\"" + std::to_string(sequence_number - 1) + "\" receiverReference=\"" +
-         escapeXml(s.archive_reference) + "\" timeStamp=\"" + isoTime(now) +
+         xml::escaped(s.archive_reference) + "\" timeStamp=\"" + xml::utcDateTime(now) +
          "\" formTasksInBatch=\"1\" formsInBatch=\"" + std::to_string(s.forms.size()) + "\">";
-  out += "<DataUnits><DataUnit reportee=\"" + escapeXml(s.reportee) + "\" archiveReference=\"" +
-         escapeXml(s.archive_reference) + "\" archiveTimeStamp=\"" + isoTime(s.archived_at) + "\">";
+  out += "<DataUnits><DataUnit reportee=\"" + xml::escaped(s.reportee) + "\" archiveReference=\"" +
+         xml::escaped(s.archive_reference) + "\" archiveTimeStamp=\"" + xml::utcDateTime(s.archived_at) + "\">";
   out += "<FormTask>";
   element(out, "ServiceCode", s.service_code);
   element(out, "ServiceEditionCode", std::to_string(s.service_edition));
@@ -79,11 +57,11 @@ std::string buildDataBatch(const persistence::ArchivedSubmission& s, std::int64_
   if (!s.attachments.empty()) {
     out += "<Attachments>";
     for (const persistence::AttachmentRecord& a : s.attachments) {
-      out += "<Attachment name=\"" + escapeXml(a.name) + "\" filename=\"" + escapeXml(a.file_name) +
-             "\" attachmentTypeName=\"" + escapeXml(a.attachment_type_name) + "\" encrypted=\"" +
+      out += "<Attachment name=\"" + xml::escaped(a.name) + "\" filename=\"" + xml::escaped(a.file_name) +
+             "\" attachmentTypeName=\"" + xml::escaped(a.attachment_type_name) + "\" encrypted=\"" +
              (a.encrypted ? "true" : "false") + "\" size=\"" + std::to_string(a.size) +
-             "\" checksum=\"" + escapeXml(a.sha256_hex) + "\" checksumAlgorithm=\"SHA-256\" zipEntry=\"" +
-             escapeXml(attachmentEntryName(a)) + "\"/>";
+             "\" checksum=\"" + xml::escaped(a.sha256_hex) + "\" checksumAlgorithm=\"SHA-256\" zipEntry=\"" +
+             xml::escaped(attachmentEntryName(a)) + "\"/>";
     }
     out += "</Attachments>";
   }

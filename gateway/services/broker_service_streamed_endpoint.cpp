@@ -17,6 +17,7 @@
 #include <ctime>
 
 #include "common/log.h"
+#include "common/xml_text.h"
 #include "core/broker_service.h"
 #include "services/bound_service.h"
 #include "services/broker_endpoint_common.h"
@@ -69,14 +70,6 @@ size_t readPart(struct soap* soap, void* handle, char* buffer, size_t length) {
 }
 
 void closeRead(struct soap*, void*) {}
-
-std::string isoUtc(std::time_t at) {
-  std::tm tm{};
-  gmtime_r(&at, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 class BrokerServiceStreamed final : public BoundService<BrokerGenerated> {
  public:
@@ -167,7 +160,7 @@ class BrokerServiceStreamed final : public BoundService<BrokerGenerated> {
     auto stored = service.finishUpload(*upload.value());
     if (!stored.ok()) return failUpload(stored.status());
     answerInKind();  // only now: setting up MIME output resets the MIME input state
-    resp.LastChanged = soapString(soap, isoUtc(stored->at));
+    resp.LastChanged = soapString(soap, xml::utcDateTime(stored->at));
     resp.ReceiptId = soapValue(soap, static_cast<int>(stored->receipt_id));
     resp.ReceiptStatusCode = soapString(soap, "OK");
     resp.ReceiptTypeName = soapString(soap, "BrokerService");

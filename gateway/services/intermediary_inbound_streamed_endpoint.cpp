@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "common/xml_text.h"
 #include "core/streamed_attachment_service.h"
 #include "services/bound_service.h"
 #include "services/endpoint_factories.h"
@@ -52,15 +53,6 @@ int writePart(struct soap*, void* handle, const char* buffer, size_t length) {
 }
 
 void closePart(struct soap*, void*) {}
-
-std::string utcNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 class IntermediaryInboundStreamed final : public BoundService<Generated> {
  public:
@@ -155,7 +147,7 @@ class IntermediaryInboundStreamed final : public BoundService<Generated> {
     auto stored = service.finishUpload(*upload.value());
     if (!stored.ok()) return failWith(stored.status());
     answerInKind();  // only now: setting up MIME output resets the MIME input state
-    resp.LastChanged = soapString(soap, utcNow());
+    resp.LastChanged = soapString(soap, xml::utcDateTime(std::time(nullptr)));
     resp.ReceiptStatusCode = soapString(soap, "OK");
     resp.ReceiptTypeName = soapString(soap, "FormTask");
     resp.ReceiptText = soapString(

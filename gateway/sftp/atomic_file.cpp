@@ -8,27 +8,10 @@
 #include <cstring>
 #include <functional>
 
+#include "common/unique_fd.h"
+
 namespace gateway::sftp {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
 
 Status ioError(const std::string& what, const std::filesystem::path& path) {
   return Status::Unavailable(what + " " + path.string() + ": " + std::strerror(errno));
@@ -50,7 +33,7 @@ Status writeWith(const std::filesystem::path& dir, const std::string& name, mode
                  const std::optional<FileOwner>& owner, const std::function<bool(int)>& fill) {
   if (!isPlainFileName(name)) return Status::InvalidArgument("not a plain file name: " + name);
   std::string temp = (dir / ("." + name + ".partial-XXXXXX")).string();
-  Fd file(::mkostemp(temp.data(), O_CLOEXEC | O_NOFOLLOW));
+  UniqueFd file(::mkostemp(temp.data(), O_CLOEXEC | O_NOFOLLOW));
   if (file.get() < 0) return ioError("cannot create", temp);
   auto fail = [&](const std::string& what) {
     Status s = ioError(what, temp);
@@ -64,7 +47,7 @@ Status writeWith(const std::filesystem::path& dir, const std::string& name, mode
   if (::close(file.release()) != 0) return fail("cannot close");
   const std::filesystem::path target = dir / name;
   if (::rename(temp.c_str(), target.c_str()) != 0) return fail("cannot rename to " + target.string() + ":");
-  Fd folder(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd folder(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (folder.get() < 0 || ::fsync(folder.get()) != 0) return ioError("cannot fsync", dir);
   return Status::Ok();
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/unique_fd.h"
 #include "persistence/database.h"
 
 namespace gateway::persistence {
@@ -47,27 +48,8 @@ Status ioError(const char* what, int error) {
   return Status::Unavailable(std::string("file store: ") + what + " failed");
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-
- private:
-  int fd_;
-};
-
 int fsyncPath(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return errno;
   if (::fsync(fd.get()) != 0) return errno;
   return 0;
@@ -196,7 +178,7 @@ class LocalBlobWriter final : public BlobWriter {
   const std::string root_, key_;
   const KeyFolders folders_;
   const std::string temp_;
-  Fd fd_;
+  UniqueFd fd_;
   EVP_MD_CTX* sha_;
   std::vector<char> pending_;  // at most kWriteBuffer bytes not yet written
   std::int64_t size_ = 0;
@@ -217,7 +199,7 @@ class LocalBlobReader final : public BlobReader {
   }
 
  private:
-  Fd fd_;
+  UniqueFd fd_;
   const std::int64_t size_;
 };
 
@@ -246,7 +228,7 @@ class LocalFileStore final : public FileStore {
     if (int e = ensureDir(level2, created2)) return ioError("mkdir", e);
 
     std::string temp = level2 + "/.tmp-" + blob.key + "-XXXXXX";
-    Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
+    UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
     if (fd.get() < 0) return ioError("create", errno);
     auto fail = [&](const char* what, int error) {
       ::unlink(temp.c_str());
@@ -277,7 +259,7 @@ class LocalFileStore final : public FileStore {
 
   Result<std::string> get(const std::string& key) override {
     if (!isValidKey(key)) return Status::NotFound("file store: no such blob");
-    Fd fd(::open(pathOf(key).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    UniqueFd fd(::open(pathOf(key).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (fd.get() < 0) {
       if (errno == ENOENT) return Status::NotFound("file store: no such blob");
       return ioError("open", errno);
@@ -306,7 +288,7 @@ class LocalFileStore final : public FileStore {
     auto folders = makeFolders(root_, key);
     if (!folders.ok()) return folders.status();
     std::string temp = folders->level2 + "/.tmp-" + key + "-XXXXXX";
-    Fd fd(::mkostemp(temp.data(), O_CLOEXEC));
+    UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
     if (fd.get() < 0) return ioError("create", errno);
     EVP_MD_CTX* sha = EVP_MD_CTX_new();
     if (!sha || EVP_DigestInit_ex(sha, EVP_sha256(), nullptr) != 1) {
@@ -320,7 +302,7 @@ class LocalFileStore final : public FileStore {
 
   Result<std::unique_ptr<BlobReader>> open(const std::string& key) override {
     if (!isValidKey(key)) return Status::NotFound("file store: no such blob");
-    Fd fd(::open(pathOf(key).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    UniqueFd fd(::open(pathOf(key).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (fd.get() < 0) {
       if (errno == ENOENT) return Status::NotFound("file store: no such blob");
       return ioError("open", errno);
