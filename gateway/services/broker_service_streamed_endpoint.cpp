@@ -21,55 +21,13 @@
 #include "core/broker_service.h"
 #include "services/bound_service.h"
 #include "services/broker_endpoint_common.h"
+#include "services/mtom_streaming.h"
 #include "services/endpoint_factories.h"
 #include "services/soap_values.h"
 
 namespace gateway::services {
 namespace {
 
-struct UploadSink {
-  core::BrokerUpload* upload = nullptr;
-  int parts = 0;
-  Status failure;  // why a write was refused (limit, storage), as opposed to a broken connection
-};
-
-void* openPart(struct soap* soap, void* handle, const char*, const char*, const char*, enum soap_mime_encoding) {
-  auto* sink = static_cast<UploadSink*>(handle);
-  if (!sink) {  // a part gSOAP would read on its own: never expected, the operation drives the reading
-    soap->error = SOAP_MIME_ERROR;
-    return nullptr;
-  }
-  if (++sink->parts > 1) {
-    sink->failure = Status::InvalidArgument("the message must carry exactly one file part");
-    soap->error = SOAP_MIME_ERROR;
-    return nullptr;
-  }
-  return sink;
-}
-
-int writePart(struct soap*, void* handle, const char* buffer, size_t length) {
-  auto* sink = static_cast<UploadSink*>(handle);
-  Status s = sink->upload->write(buffer, length);
-  if (s.ok()) return SOAP_OK;
-  sink->failure = s;
-  return SOAP_MIME_ERROR;
-}
-
-void closePart(struct soap*, void*) {}
-
-// gSOAP passes the XOP part's __ptr back as the handle: it is the open BlobReader.
-void* openRead(struct soap*, void* handle, const char*, const char*, const char*) { return handle; }
-
-size_t readPart(struct soap* soap, void* handle, char* buffer, size_t length) {
-  auto read = static_cast<persistence::BlobReader*>(handle)->read(buffer, length);
-  if (!read.ok()) {
-    soap->error = SOAP_EOF;  // the response is half sent: all that is left is to break it off
-    return 0;
-  }
-  return read.value();
-}
-
-void closeRead(struct soap*, void*) {}
 
 class BrokerServiceStreamed final : public BoundService<BrokerGenerated> {
  public:
@@ -87,14 +45,9 @@ class BrokerServiceStreamed final : public BoundService<BrokerGenerated> {
     parts_read_ = false;
     request_was_mtom_ = (soap->mode & SOAP_ENC_MTOM) != 0;
     if (request_is_mime_) {
-      soap->mode |= SOAP_MIME_POSTCHECK;
-      soap->fmimewriteopen = openPart;
-      soap->fmimewrite = writePart;
-      soap->fmimewriteclose = closePart;
+      installPartWriter(soap);
     }
-    soap->fmimereadopen = openRead;
-    soap->fmimeread = readPart;
-    soap->fmimereadclose = closeRead;
+    installBlobReader(soap);
     const int rc = BrokerGenerated::dispatch();
     if (request_is_mime_ && !parts_read_) soap->keep_alive = 0;  // unread parts must not become a request
     if (rc == SOAP_OK && download_) {
@@ -103,14 +56,7 @@ class BrokerServiceStreamed final : public BoundService<BrokerGenerated> {
       if (!s.ok()) log::warn("broker.download.record_failed", {{"error", s.message()}});
     }
     // The worker context serves every endpoint: leave nothing of this one behind.
-    soap->fmimewriteopen = nullptr;
-    soap->fmimewrite = nullptr;
-    soap->fmimewriteclose = nullptr;
-    soap->fmimereadopen = nullptr;
-    soap->fmimeread = nullptr;
-    soap->fmimereadclose = nullptr;
-    soap->mode &= ~SOAP_MIME_POSTCHECK;
-    soap->imode &= ~SOAP_MIME_POSTCHECK;
+    removeMimeCallbacks(soap);
     soap_clr_omode(soap, SOAP_ENC_MTOM);
     soap_clr_mime(soap);
     download_.reset();
@@ -137,18 +83,13 @@ class BrokerServiceStreamed final : public BoundService<BrokerGenerated> {
     if (!upload.ok()) return failUpload(upload.status());
 
     if (request_is_mime_) {
-      UploadSink sink;
-      sink.upload = upload.value().get();
+      PartUpload sink;
+      sink.part_name = "file";
+      sink.write = [&u = *upload.value()](const char* bytes, std::size_t n) { return u.write(bytes, n); };
       requestContext(soap).streaming_attachment = true;
-      // gSOAP ends the receive at the closing boundary and, on "Connection: close", also closes the
-      // socket before our answer could go out: keep it open here, answer with "Connection: close".
-      const int keep_alive = soap->keep_alive;
-      soap->keep_alive = 1;
-      while (soap_recv_mime_attachment(soap, &sink)) {
-      }
-      if (soap_valid_socket(soap->socket)) soap->keep_alive = keep_alive;
+      const int error = receiveParts(soap, sink);
       if (!sink.failure.ok()) return failUpload(sink.failure);
-      if (soap->error) return soap->error;  // the connection broke or the MIME framing was wrong
+      if (error) return error;  // the connection broke or the MIME framing was wrong
       parts_read_ = true;
       if (sink.parts == 0) return failUpload(Status::InvalidArgument("the message carries no file part"));
     } else if (req && req->DataStream.__ptr && req->DataStream.__size > 0) {

@@ -15,6 +15,7 @@
 #include "core/streamed_attachment_service.h"
 #include "services/bound_service.h"
 #include "services/endpoint_factories.h"
+#include "services/mtom_streaming.h"
 #include "services/soap_values.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedService.h"
 
@@ -22,37 +23,6 @@ namespace gateway::services {
 namespace {
 
 using Generated = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedService;
-
-// What the MIME callbacks write into, passed to them as gSOAP's handle.
-struct UploadSink {
-  core::AttachmentUpload* upload = nullptr;
-  int parts = 0;
-  Status failure;  // why a write was refused (limit, storage), as opposed to a broken connection
-};
-
-void* openPart(struct soap* soap, void* handle, const char*, const char*, const char*, enum soap_mime_encoding) {
-  auto* sink = static_cast<UploadSink*>(handle);
-  if (!sink) {  // a part gSOAP would read on its own: never expected, the operation drives the reading
-    soap->error = SOAP_MIME_ERROR;
-    return nullptr;
-  }
-  if (++sink->parts > 1) {
-    sink->failure = Status::InvalidArgument("the message must carry exactly one attachment part");
-    soap->error = SOAP_MIME_ERROR;
-    return nullptr;
-  }
-  return sink;
-}
-
-int writePart(struct soap*, void* handle, const char* buffer, size_t length) {
-  auto* sink = static_cast<UploadSink*>(handle);
-  Status s = sink->upload->write(buffer, length);
-  if (s.ok()) return SOAP_OK;
-  sink->failure = s;
-  return SOAP_MIME_ERROR;
-}
-
-void closePart(struct soap*, void*) {}
 
 class IntermediaryInboundStreamed final : public BoundService<Generated> {
  public:
@@ -72,21 +42,14 @@ class IntermediaryInboundStreamed final : public BoundService<Generated> {
     parts_read_ = false;
     request_was_mtom_ = (soap->mode & SOAP_ENC_MTOM) != 0;
     if (request_is_mime_) {
-      soap->mode |= SOAP_MIME_POSTCHECK;  // the operation reads the parts itself, through these
-      soap->fmimewriteopen = openPart;
-      soap->fmimewrite = writePart;
-      soap->fmimewriteclose = closePart;
+      installPartWriter(soap);
     }
     const int rc = Generated::dispatch();
     // MIME parts left unread (a fault before the upload was read) would be taken for the next
     // request on this connection: close it after the answer instead.
     if (request_is_mime_ && !parts_read_) soap->keep_alive = 0;
     // The worker context serves every endpoint: leave nothing of this one behind.
-    soap->fmimewriteopen = nullptr;
-    soap->fmimewrite = nullptr;
-    soap->fmimewriteclose = nullptr;
-    soap->mode &= ~SOAP_MIME_POSTCHECK;
-    soap->imode &= ~SOAP_MIME_POSTCHECK;
+    removeMimeCallbacks(soap);
     if (request_was_mtom_) {
       soap_clr_omode(soap, SOAP_ENC_MTOM);
       soap_clr_mime(soap);
@@ -123,19 +86,12 @@ class IntermediaryInboundStreamed final : public BoundService<Generated> {
     if (!upload.ok()) return failWith(upload.status());
 
     if (request_is_mime_) {
-      UploadSink sink;
-      sink.upload = upload.value().get();
+      PartUpload sink;
+      sink.write = [&u = *upload.value()](const char* bytes, std::size_t n) { return u.write(bytes, n); };
       requestContext(soap).streaming_attachment = true;
-      // gSOAP ends the receive when it meets the closing boundary, and on a "Connection: close"
-      // request that also closes the socket, before our answer could go out: keep it open here and
-      // let the answer say "Connection: close" as the client asked.
-      const int keep_alive = soap->keep_alive;
-      soap->keep_alive = 1;
-      while (soap_recv_mime_attachment(soap, &sink)) {
-      }
-      if (soap_valid_socket(soap->socket)) soap->keep_alive = keep_alive;
+      const int error = receiveParts(soap, sink);
       if (!sink.failure.ok()) return failWith(sink.failure);
-      if (soap->error) return soap->error;  // the connection broke or the MIME framing was wrong
+      if (error) return error;  // the connection broke or the MIME framing was wrong
       parts_read_ = true;
       if (sink.parts == 0) return failWith(Status::InvalidArgument("the message carries no attachment part"));
     } else if (req && req->dataStream.__ptr && req->dataStream.__size > 0) {

@@ -9,6 +9,7 @@
 #include "core/streamed_attachment_service.h"
 #include "services/bound_service.h"
 #include "services/endpoint_factories.h"
+#include "services/mtom_streaming.h"
 #include "services/soap_values.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicService.h"
 
@@ -17,33 +18,15 @@ namespace {
 
 using Generated = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicService;
 
-// gSOAP passes the XOP part's __ptr back as the handle: it is the open BlobReader.
-void* openRead(struct soap*, void* handle, const char*, const char*, const char*) { return handle; }
-
-size_t readPart(struct soap* soap, void* handle, char* buffer, size_t length) {
-  auto read = static_cast<persistence::BlobReader*>(handle)->read(buffer, length);
-  if (!read.ok()) {
-    soap->error = SOAP_EOF;  // the response is half sent: all that is left is to break it off
-    return 0;
-  }
-  return read.value();
-}
-
-void closeRead(struct soap*, void*) {}
-
 class ServiceOwnerArchiveStreamed final : public BoundService<Generated> {
  public:
   using BoundService::BoundService;
 
   int dispatch() override {
-    soap->fmimereadopen = openRead;
-    soap->fmimeread = readPart;
-    soap->fmimereadclose = closeRead;
+    installBlobReader(soap);
     const int rc = Generated::dispatch();
     // The worker context serves every endpoint: leave nothing of this one behind.
-    soap->fmimereadopen = nullptr;
-    soap->fmimeread = nullptr;
-    soap->fmimereadclose = nullptr;
+    removeMimeCallbacks(soap);
     soap_clr_omode(soap, SOAP_ENC_MTOM);
     soap_clr_mime(soap);
     download_.reset();  // the response has been sent (or abandoned)
