@@ -63,7 +63,8 @@ struct SftpEnvironment {
     local = base / "client";
     fs::create_directories(local);
     fs::permissions(base, fs::perms(0755));
-    setExtraGatewayConfig("sftp.enabled = 1\nsftp.root = " + drop_root.string() + "\nsftp.poll_interval_ms = 200\n");
+    setExtraGatewayConfig("sftp.enabled = 1\nsftp.root = " + drop_root.string() + "\nsftp.poll_interval_ms = 200\n" +
+                          "broker.retention_interval_seconds = 1\n");
     GatewayUnderTest& gw = gatewayUnderTest();
     auto must = [&gw](const std::string& args) {
       if (gw.gatewayctl(args) != 0) throw std::runtime_error("gatewayctl " + args + " failed");
@@ -272,6 +273,46 @@ BOOST_AUTO_TEST_CASE(AManifestForAnotherOrganisationIsRejected) {
   BOOST_REQUIRE(waitFor([&] { return fs::exists(report); }));
   BOOST_TEST(slurp(report).find("Reportee must be the organisation") != std::string::npos, slurp(report));
   BOOST_TEST(shipmentsFrom(kOrgB) == before);
+}
+
+BOOST_AUTO_TEST_CASE(ARecipientWithoutReadIsRefusedAtSending) {
+  if (skipped()) return;
+  const std::string before = shipmentsFrom(kOrgA);
+  const std::string name = unique("to-c") + ".zip";
+  const fs::path file = g_env->local / name;
+  makeBrokerZip(file, manifestXml(kOrgA, unique("ref")), recipientsXml({kOrgB, kOrgC}), 100);
+  BOOST_REQUIRE_EQUAL(upload(kOrgA, file, name), 0);
+  const fs::path report = orgFolder(kOrgA, "failed") / (name + ".error.txt");
+  BOOST_REQUIRE(waitFor([&] { return fs::exists(report); }));
+  const std::string text = slurp(report);
+  BOOST_TEST(text.find("recipient 2 of the recipient list does not hold the Read right") != std::string::npos, text);
+  BOOST_TEST(text.find(kOrgC) == std::string::npos, text);  // named by place, not number
+  BOOST_TEST(shipmentsFrom(kOrgA) == before);
+  BOOST_TEST(fs::is_empty(orgFolder(kOrgC, "outbound")));
+}
+
+BOOST_AUTO_TEST_CASE(AnExpiredFileDisappearsFromOutbound) {
+  if (skipped()) return;
+  const std::string name = unique("expiring") + ".zip";
+  const fs::path file = g_env->local / name;
+  makeBrokerZip(file, manifestXml(kOrgA, unique("ref")), recipientsXml({kOrgB}), 5000);
+  BOOST_REQUIRE_EQUAL(upload(kOrgA, file, name), 0);
+  const fs::path receipt = orgFolder(kOrgA, "processed") / (name + ".receipt.xml");
+  BOOST_REQUIRE(waitFor([&] { return fs::exists(receipt); }));
+  std::smatch match;
+  const std::string receipt_text = slurp(receipt);
+  BOOST_REQUIRE(std::regex_search(receipt_text, match, std::regex("<FileReference>([0-9a-f-]{36})</FileReference>")));
+  const std::string reference = match[1];
+  const fs::path delivered = orgFolder(kOrgB, "outbound") / (reference + ".zip");
+  BOOST_REQUIRE(waitFor([&] { return fs::exists(delivered); }));
+  // Its availability period ends: the retention job marks it Expired (every second here) and the next
+  // outbound pass takes it away, without confirming it.
+  sql("UPDATE broker_shipment SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE file_reference = '" +
+      reference + "'");
+  BOOST_TEST(waitFor([&] { return !fs::exists(delivered); }));
+  BOOST_TEST(sql("SELECT state FROM broker_shipment WHERE file_reference = '" + reference + "'") == "Expired");
+  BOOST_TEST(sql("SELECT r.state FROM broker_recipient r JOIN broker_shipment s ON s.id = r.shipment_id WHERE "
+                 "s.file_reference = '" + reference + "'") == "Downloaded");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
