@@ -64,32 +64,18 @@ Status BrokerOutboundWriter::pass(const sftp::OrgAccount& org, OutboundPass& cou
   const fs::path markers = area_.root() / "etc" / "broker-delivered" / account.owner_code;
   if (Status s = ensureMarkerDir(markers); !s.ok()) return s;
   std::set<std::string> listed;
+  Status first = Status::Ok();
   for (const auto& f : files.value()) {
     listed.insert(f.file_reference);
-    const std::string name = f.file_reference + ".zip";
-    const fs::path marker = markers / f.file_reference;
-    if (!present(marker)) {
-      auto download = broker_.openFile(system.value(), f.file_reference, org.org_number);
-      if (!download.ok()) return download.status();
-      persistence::BlobReader& bytes = *download->bytes;
-      Status written = sftp::streamFileAtomically(
-          outbound, name, [&bytes](char* buffer, std::size_t capacity) { return bytes.read(buffer, capacity); }, 0640,
-          area_.fileOwner(account));
-      if (!written.ok()) return written;
-      if (Status s = sftp::writeFileAtomically(markers, f.file_reference, "", 0600, std::nullopt); !s.ok()) return s;
-      if (Status s = broker_.recordDownloaded(download->shipment.id, org.org_number); !s.ok()) return s;
-      ++counts.delivered;
-      log::info("broker.sftp.delivered", {{"account", account.owner_code}, {"file_reference", f.file_reference}});
-    } else if (!present(outbound / name)) {
-      // Picked up: the recipient deleted or moved the file it was given.
-      Status s = broker_.confirmDownloaded(system.value(), f.file_reference, org.org_number);
-      if (!s.ok()) return s;
-      fs::remove(marker);
-      ++counts.confirmed;
-      log::info("broker.sftp.confirmed", {{"account", account.owner_code}, {"file_reference", f.file_reference}});
+    // One file's trouble (it expired a moment ago, a disk error) does not hold up the others.
+    Status s = serveFile(account, org.org_number, system.value(), f, outbound, markers, counts);
+    if (!s.ok()) {
+      log::warn("broker.sftp.outbound_file_failed",
+                {{"account", account.owner_code}, {"file_reference", f.file_reference}, {"error", s.message()}});
+      if (first.ok()) first = s;
     }
   }
-  if (files->size() >= kListLimit) return Status::Ok();  // a partial list: nothing is known to be gone
+  if (files->size() >= kListLimit) return first;  // a partial list: nothing is known to be gone
   std::error_code ec;
   for (fs::directory_iterator it(markers, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string reference = it->path().filename().string();
@@ -99,6 +85,44 @@ Status BrokerOutboundWriter::pass(const sftp::OrgAccount& org, OutboundPass& cou
     fs::remove(it->path(), ignored);
     ++counts.removed;
     log::info("broker.sftp.withdrawn", {{"account", account.owner_code}, {"file_reference", reference}});
+  }
+  return first;
+}
+
+Status BrokerOutboundWriter::serveFile(const sftp::SftpAccount& account, const std::string& org_number,
+                                       const persistence::SystemRecord& system,
+                                       const persistence::BrokerAvailableFile& file, const fs::path& outbound,
+                                       const fs::path& markers, OutboundPass& counts) {
+  const std::string name = file.file_reference + ".zip";
+  const fs::path marker = markers / file.file_reference;
+  if (!present(marker)) {
+    auto download = broker_.openFile(system, file.file_reference, org_number);
+    if (!download.ok()) return download.status();
+    persistence::BlobReader& bytes = *download->bytes;
+    Status written = sftp::streamFileAtomically(
+        outbound, name, [&bytes](char* buffer, std::size_t capacity) { return bytes.read(buffer, capacity); }, 0640,
+        area_.fileOwner(account));
+    if (!written.ok()) return written;
+    if (Status s = sftp::writeFileAtomically(markers, file.file_reference, "", 0600, std::nullopt); !s.ok()) return s;
+    if (Status s = broker_.recordDownloaded(download->shipment.id, org_number); !s.ok()) return s;
+    ++counts.delivered;
+    log::info("broker.sftp.delivered", {{"account", account.owner_code}, {"file_reference", file.file_reference}});
+    return Status::Ok();
+  }
+  if (!present(outbound / name)) {
+    // Picked up: the recipient deleted or moved the file it was given.
+    if (Status s = broker_.confirmDownloaded(system, file.file_reference, org_number); !s.ok()) return s;
+    std::error_code ignored;
+    fs::remove(marker, ignored);
+    ++counts.confirmed;
+    log::info("broker.sftp.confirmed", {{"account", account.owner_code}, {"file_reference", file.file_reference}});
+    return Status::Ok();
+  }
+  if (file.recipient_state == persistence::BrokerRecipientState::kUploaded) {
+    // Delivered, but recording it did not happen (the database was away): record it now.
+    auto shipment = broker_.openFile(system, file.file_reference, org_number);
+    if (!shipment.ok()) return shipment.status();
+    return broker_.recordDownloaded(shipment->shipment.id, org_number);
   }
   return Status::Ok();
 }

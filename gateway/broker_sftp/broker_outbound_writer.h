@@ -16,6 +16,7 @@
 // only, outside every chroot), so files the gateway did not write are never touched.
 // Thread-safety: one thread runs passes (the channel's).
 
+#include <filesystem>
 #include <string>
 
 #include "core/broker_service.h"
@@ -37,10 +38,15 @@ class BrokerOutboundWriter {
   // One pass over every registered organisation. Errors of one organisation are logged and the
   // others still served; the first such error is returned after the pass.
   Result<OutboundPass> passOnce();
-  // One pass for one organisation.
+  // One pass for one organisation; a file that fails is logged and the others still served (the
+  // first failure is returned).
   Status pass(const sftp::OrgAccount& org, OutboundPass& counts);
 
  private:
+  Status serveFile(const sftp::SftpAccount& account, const std::string& org_number,
+                   const persistence::SystemRecord& system, const persistence::BrokerAvailableFile& file,
+                   const std::filesystem::path& outbound, const std::filesystem::path& markers, OutboundPass& counts);
+
   const sftp::DropArea& area_;
   persistence::SystemRepository& systems_;
   core::BrokerService& broker_;
