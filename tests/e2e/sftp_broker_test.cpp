@@ -4,7 +4,9 @@
 // recipient list + payload); B, a recipient with Read, finds it in its outbound/ folder byte for byte
 // and its receipt moves Uploaded -> Downloaded -> Confirmed (B deletes the file); C, without Read and
 // not on the list, never sees it; D, without Write, gets failed/ and an error report; a truncated ZIP
-// and a manifest for another organisation are rejected whole, creating nothing.
+// and a manifest for another organisation are rejected whole, creating nothing, as is a ZIP over
+// sftp.max_broker_file_bytes (while a file over SOAP's limit goes through); an expired file leaves
+// outbound/.
 //
 // sshd must run as root to chroot: without root the cases say "skipped: SFTP needs root".
 #define BOOST_TEST_MODULE e2e_sftp_broker
@@ -64,7 +66,10 @@ struct SftpEnvironment {
     fs::create_directories(local);
     fs::permissions(base, fs::perms(0755));
     setExtraGatewayConfig("sftp.enabled = 1\nsftp.root = " + drop_root.string() + "\nsftp.poll_interval_ms = 200\n" +
-                          "broker.retention_interval_seconds = 1\n");
+                          "broker.retention_interval_seconds = 1\n"
+                          // SOAP uploads stop at 1 MiB here; SFTP takes up to 6 MiB: the round trip's 3 MiB
+                          // file shows the SFTP limit is its own.
+                          "limits.max_broker_file_bytes = 1048576\nsftp.max_broker_file_bytes = 6291456\n");
     GatewayUnderTest& gw = gatewayUnderTest();
     auto must = [&gw](const std::string& args) {
       if (gw.gatewayctl(args) != 0) throw std::runtime_error("gatewayctl " + args + " failed");
@@ -313,6 +318,19 @@ BOOST_AUTO_TEST_CASE(AnExpiredFileDisappearsFromOutbound) {
   BOOST_TEST(sql("SELECT state FROM broker_shipment WHERE file_reference = '" + reference + "'") == "Expired");
   BOOST_TEST(sql("SELECT r.state FROM broker_recipient r JOIN broker_shipment s ON s.id = r.shipment_id WHERE "
                  "s.file_reference = '" + reference + "'") == "Downloaded");
+}
+
+BOOST_AUTO_TEST_CASE(AZipOverTheSftpLimitIsRejectedUnread) {
+  if (skipped()) return;
+  const std::string before = shipmentsFrom(kOrgA);
+  const std::string name = unique("too-big") + ".zip";
+  const fs::path file = g_env->local / name;
+  makeBrokerZip(file, manifestXml(kOrgA, unique("ref")), recipientsXml({kOrgB}), 7 * 1024 * 1024);
+  BOOST_REQUIRE_EQUAL(upload(kOrgA, file, name), 0);
+  const fs::path report = orgFolder(kOrgA, "failed") / (name + ".error.txt");
+  BOOST_REQUIRE(waitFor([&] { return fs::exists(report); }));
+  BOOST_TEST(slurp(report).find("larger than 6291456 bytes") != std::string::npos, slurp(report));
+  BOOST_TEST(shipmentsFrom(kOrgA) == before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
