@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "batch/batch_channel.h"
 #include "config/gateway_config.h"
+#include "broker_sftp/broker_sftp_channel.h"
 #include "core/broker_retention_job.h"
 #include "core/services.h"
 #include "delivery/notification_worker.h"
@@ -155,6 +156,7 @@ int run(const std::string& config_path) {
   }
 
   std::unique_ptr<batch::BatchChannel> batch_channel;
+  std::unique_ptr<broker_sftp::BrokerSftpChannel> broker_channel;
   if (c.sftp.enabled) {
     batch::BatchChannelOptions options;
     options.root = c.sftp.root;
@@ -173,10 +175,24 @@ int run(const std::string& config_path) {
       return startupFailed("sftp", started.status());
     }
     batch_channel = std::move(started).value();
+    broker_sftp::BrokerSftpOptions broker_options;
+    broker_options.root = c.sftp.root;
+    broker_options.uid_base = c.sftp.uid_base;
+    broker_options.interval = std::chrono::milliseconds(c.sftp.poll_interval_ms);
+    broker_options.max_file_bytes = c.sftp.max_broker_file_bytes;
+    auto broker_started = broker_sftp::BrokerSftpChannel::start(db, core.brokers(), broker_options);
+    if (!broker_started.ok()) {
+      batch_channel->stop();
+      if (worker.value()) worker.value()->stop();
+      server.value()->stop();
+      return startupFailed("sftp", broker_started.status());
+    }
+    broker_channel = std::move(broker_started).value();
   }
 
   const int signal = server::waitForShutdownSignal();
   log::info("shutdown.requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  if (broker_channel) broker_channel->stop();  // finishes the file in hand
   if (batch_channel) batch_channel->stop();  // finishes the file in hand
   if (worker.value()) worker.value()->stop();  // lets the delivery in progress finish and record
   server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it

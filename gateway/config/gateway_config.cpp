@@ -149,6 +149,7 @@ const std::map<std::string, Setter>& keys() {
       {"sftp.poll_interval_ms", number([](GatewayConfig& c) -> auto& { return c.sftp.poll_interval_ms; })},
       {"sftp.max_inbound_bytes", number([](GatewayConfig& c) -> auto& { return c.sftp.max_inbound_bytes; })},
       {"sftp.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.sftp.max_attachment_bytes; })},
+      {"sftp.max_broker_file_bytes", number([](GatewayConfig& c) -> auto& { return c.sftp.max_broker_file_bytes; })},
       {"auth.system_cache_seconds", number([](GatewayConfig& c) -> auto& { return c.system_cache_seconds; })},
   };
   return table;
@@ -230,9 +231,9 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
   }
   if (config.sftp.enabled && config.sftp.root.empty()) return Status::InvalidArgument("sftp.enabled needs sftp.root");
   if (config.sftp.batch_max_items < 1 || config.sftp.batch_max_age_seconds < 0 || config.sftp.poll_interval_ms < 1 ||
-      config.sftp.uid_base < 1000 || config.sftp.max_inbound_bytes < 1) {
-    return Status::InvalidArgument("sftp.batch_max_items, sftp.poll_interval_ms and sftp.max_inbound_bytes must be at "
-                                   "least 1, sftp.batch_max_age_seconds at least 0, sftp.uid_base at least 1000");
+      config.sftp.uid_base < 1000 || config.sftp.max_inbound_bytes < 1 || config.sftp.max_broker_file_bytes < 1) {
+    return Status::InvalidArgument("sftp.batch_max_items, sftp.poll_interval_ms, sftp.max_inbound_bytes and "
+                                   "sftp.max_broker_file_bytes must be at least 1, sftp.batch_max_age_seconds at least 0, sftp.uid_base at least 1000");
   }
   if (config.limits.max_broker_file_bytes < 1 || config.limits.max_broker_file_bytes > 2147483647L) {
     return Status::InvalidArgument("limits.max_broker_file_bytes must be 1 to 2147483647 (gSOAP sizes a part with an int)");

@@ -72,6 +72,7 @@ struct SftpConfig {
   int poll_interval_ms = 1000;      // the writer and the inbound poller look this often
   long max_inbound_bytes = 64L << 20;  // a larger inbound file is moved to failed/ unread
   long max_attachment_bytes = 64L << 20;  // attachments per submission in one batch ZIP
+  long max_broker_file_bytes = 10L << 30;  // one broker ZIP dropped by an organisation (SOAP: 1 GiB)
 };
 
 // The most push.max_attachment_bytes may be (gSOAP holds a base64Binary's size in an int).

@@ -156,7 +156,7 @@ Result<std::string> BrokerService::initiateValidated(const persistence::SystemRe
 Result<std::unique_ptr<BrokerUpload>> BrokerService::beginUpload(const persistence::SystemRecord& sender,
                                                                  const std::string& file_reference,
                                                                  const std::string& reportee,
-                                                                 const std::string& file_name) {
+                                                                 const std::string& file_name, long max_bytes) {
   if (file_reference.empty()) return Status::InvalidArgument("the Reference header (file reference) is required");
   if (file_name.empty() || file_name.size() > kMaxFileName) {
     return Status::InvalidArgument("the FileName header is required, at most 255 characters");
@@ -181,7 +181,7 @@ Result<std::unique_ptr<BrokerUpload>> BrokerService::beginUpload(const persisten
   upload->shipment_id_ = shipment.id;
   upload->file_reference_ = shipment.file_reference;
   upload->file_name_ = file_name;
-  upload->limit_ = limits_.max_broker_file_bytes;
+  upload->limit_ = max_bytes > 0 ? max_bytes : limits_.max_broker_file_bytes;
   upload->blob_ = std::move(blob.value());
   return upload;
 }

@@ -48,7 +48,7 @@ class BrokerUpload {
   BrokerUpload(const BrokerUpload&) = delete;
   BrokerUpload& operator=(const BrokerUpload&) = delete;
 
-  // Appends a piece. kResourceExhausted once the total passes limits.max_broker_file_bytes,
+  // Appends a piece. kResourceExhausted once the total passes the upload's limit,
   // kUnavailable on a file-store error; after a failure the upload only accepts being dropped.
   Status write(const char* data, std::size_t size);
   std::int64_t size() const;
@@ -111,10 +111,11 @@ class BrokerService {
 
   // kInvalidArgument for a missing file name or reference; kNotFound unless the shipment was
   // initiated by this system for `reportee`; kAlreadyExists when its file was uploaded already or it
-  // expired; rights as above.
+  // expired; rights as above. `max_bytes` > 0 replaces limits.max_broker_file_bytes (the SFTP drop
+  // area allows larger files than SOAP: sftp.max_broker_file_bytes).
   Result<std::unique_ptr<BrokerUpload>> beginUpload(const persistence::SystemRecord& sender,
                                                     const std::string& file_reference, const std::string& reportee,
-                                                    const std::string& file_name);
+                                                    const std::string& file_name, long max_bytes = 0);
   // Call once the whole file has been read. kInvalidArgument for an empty file or one that is not a
   // ZIP archive (local-file or empty-archive signature). On failure nothing is kept.
   Result<BrokerUploaded> finishUpload(BrokerUpload& upload);

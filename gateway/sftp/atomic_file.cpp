@@ -78,4 +78,23 @@ Status copyFileAtomically(const std::filesystem::path& dir, const std::string& n
   });
 }
 
+Status streamFileAtomically(const std::filesystem::path& dir, const std::string& name, const ChunkSource& source,
+                            mode_t mode, const std::optional<FileOwner>& owner) {
+  Status source_status = Status::Ok();
+  Status s = writeWith(dir, name, mode, owner, [&](int fd) {
+    std::string buffer(64 * 1024, '\0');
+    for (;;) {
+      auto n = source(buffer.data(), buffer.size());
+      if (!n.ok()) {
+        source_status = n.status();
+        return false;
+      }
+      if (n.value() == 0) return true;
+      if (!writeAll(fd, buffer.data(), n.value())) return false;
+    }
+  });
+  if (!source_status.ok()) return source_status;
+  return s;
+}
+
 }  // namespace gateway::sftp

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,12 @@ Status writeFileAtomically(const std::filesystem::path& dir, const std::string& 
 // The same with the bytes read from `source_fd` (from its current offset to its end).
 Status copyFileAtomically(const std::filesystem::path& dir, const std::string& name, int source_fd, mode_t mode,
                           const std::optional<FileOwner>& owner);
+
+// The same with the bytes pulled from `source` (the count put into the buffer; 0 at the end) in
+// pieces of at most 64 KiB, so memory stays bounded. A failing source fails the write (its status).
+using ChunkSource = std::function<Result<std::size_t>(char* buffer, std::size_t capacity)>;
+Status streamFileAtomically(const std::filesystem::path& dir, const std::string& name, const ChunkSource& source,
+                            mode_t mode, const std::optional<FileOwner>& owner);
 
 // True for a name writeFileAtomically accepts.
 bool isPlainFileName(std::string_view name);

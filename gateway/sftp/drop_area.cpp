@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -73,6 +74,18 @@ Status ensureDir(const fs::path& dir, mode_t mode, std::optional<FileOwner> owne
   return Status::Ok();
 }
 
+constexpr int kOrgIdOffset = 1000000;  // org accounts' uids start above every owner's
+
+bool isOrgNumber(const std::string& text) {
+  static const std::regex pattern("[0-9]{9}");
+  return std::regex_match(text, pattern);
+}
+
+bool isReservedOrgName(const std::string& code) {
+  static const std::regex pattern("org[0-9]{9}");
+  return std::regex_match(code, pattern);
+}
+
 // provision() runs on every inbound pass: the account files are only rewritten when they change.
 Status writeIfChanged(const fs::path& dir, const std::string& name, const std::string& text) {
   std::ifstream in(dir / name, std::ios::binary);
@@ -90,7 +103,7 @@ Result<DropArea> DropArea::create(const std::string& root, int uid_base) {
   if (root.empty() || !path.is_absolute()) return Status::InvalidArgument("sftp.root must be an absolute path");
   path = path.lexically_normal();
   if (!path.has_filename()) path = path.parent_path();  // a trailing slash
-  for (const fs::path& dir : {path, path / "etc", path / "etc" / "authorized_keys", path / "owners"}) {
+  for (const fs::path& dir : {path, path / "etc", path / "etc" / "authorized_keys", path / "owners", path / "orgs"}) {
     Status s = ensureDir(dir, 0755, std::nullopt);
     if (!s.ok()) return s;
   }
@@ -118,6 +131,68 @@ fs::path DropArea::folder(const std::string& owner_code, Folder folder) const {
   return ownerRoot(owner_code);
 }
 
+fs::path DropArea::accountRoot(const SftpAccount& account) const {
+  if (account.kind == AccountKind::kOrganisation) return root_ / "orgs" / account.owner_code;
+  return ownerRoot(account.owner_code);
+}
+
+fs::path DropArea::folder(const SftpAccount& account, Folder f) const {
+  if (account.kind == AccountKind::kOwner) return folder(account.owner_code, f);
+  switch (f) {
+    case Folder::kInbound: return accountRoot(account) / "inbound";
+    case Folder::kOutbound: return accountRoot(account) / "outbound";
+    case Folder::kProcessed: return accountRoot(account) / "processed";
+    case Folder::kFailed: return accountRoot(account) / "failed";
+  }
+  return accountRoot(account);
+}
+
+FileOwner DropArea::fileOwner(const SftpAccount& account) const {
+  if (account.kind == AccountKind::kOwner) return ownerOf(account.owner_id);
+  const auto id = static_cast<uid_t>(uid_base_ + kOrgIdOffset + account.owner_id);
+  return {id, static_cast<gid_t>(id)};
+}
+
+SftpAccount OrgAccount::account() const {
+  return {number, DropArea::orgAccountName(org_number), AccountKind::kOrganisation, org_number};
+}
+
+Result<std::vector<OrgAccount>> DropArea::organisations() const {
+  std::vector<OrgAccount> out;
+  std::ifstream in(root_ / "etc" / "broker-orgs");
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    OrgAccount org;
+    if (!(fields >> org.org_number >> org.number >> org.system) || !isOrgNumber(org.org_number) || org.number < 1) {
+      return Status::Internal("etc/broker-orgs: a line is not \"<orgnr> <n> <system>\"");
+    }
+    out.push_back(std::move(org));
+  }
+  return out;
+}
+
+Status DropArea::registerOrganisation(const std::string& org_number, const std::string& system) const {
+  if (!isOrgNumber(org_number)) return Status::InvalidArgument("an organisation number has 9 digits");
+  static const std::regex user("[A-Za-z0-9_.@-]{1,100}");
+  if (!std::regex_match(system, user)) return Status::InvalidArgument("not a system user name: " + system);
+  auto orgs = organisations();
+  if (!orgs.ok()) return orgs.status();
+  long long next = 1;
+  bool known = false;
+  for (auto& o : orgs.value()) {
+    next = std::max(next, o.number + 1);
+    if (o.org_number == org_number) {
+      o.system = system;
+      known = true;
+    }
+  }
+  if (!known) orgs.value().push_back({org_number, next, system});
+  std::string text = "# managed by gatewayctl sftp org add: <orgnr> <account number> <system>\n";
+  for (const auto& o : orgs.value()) text += o.org_number + " " + std::to_string(o.number) + " " + o.system + "\n";
+  return writeFileAtomically(root_ / "etc", "broker-orgs", text, 0644, std::nullopt);
+}
+
 fs::path DropArea::authorizedKeysFile(const std::string& owner_code) const {
   return root_ / "etc" / "authorized_keys" / owner_code;
 }
@@ -141,8 +216,10 @@ Status DropArea::provision(const std::vector<SftpAccount>& accounts) const {
     group << "nogroup:x:65534:\n";
   }
   Status result = Status::Ok();
+  auto orgs = organisations();
+  if (!orgs.ok()) return orgs.status();
   for (const SftpAccount& account : accounts) {
-    if (!isAccountName(account.owner_code) || account.owner_id < 1) {
+    if (!isAccountName(account.owner_code) || account.owner_id < 1 || isReservedOrgName(account.owner_code)) {
       result = Status::InvalidArgument("owner code " + account.owner_code + " cannot be an SFTP account name");
       continue;
     }
@@ -156,6 +233,20 @@ Status DropArea::provision(const std::vector<SftpAccount>& accounts) const {
            << account.owner_code << ":/:/usr/sbin/nologin\n";
     group << account.owner_code << ":x:" << owner.gid << ":\n";
   }
+  std::string members;
+  for (const OrgAccount& org : orgs.value()) {
+    const SftpAccount account = org.account();
+    const FileOwner owner = fileOwner(account);
+    Status s = ensureDir(accountRoot(account), 0755, std::nullopt);
+    for (Folder f : {Folder::kInbound, Folder::kOutbound, Folder::kProcessed, Folder::kFailed}) {
+      if (s.ok()) s = ensureDir(folder(account, f), 0750, owner);
+    }
+    if (!s.ok()) return s;
+    passwd << account.owner_code << ":x:" << owner.uid << ':' << owner.gid << ":broker organisation:/:/usr/sbin/nologin\n";
+    group << account.owner_code << ":x:" << owner.gid << ":\n";
+    members += (members.empty() ? "" : ",") + account.owner_code;
+  }
+  group << kOrgGroup << ":x:" << uid_base_ + kOrgIdOffset << ':' << members << "\n";
   Status s = writeIfChanged(root_ / "etc", "passwd", passwd.str());
   if (s.ok()) s = writeIfChanged(root_ / "etc", "group", group.str());
   if (!s.ok()) return s;

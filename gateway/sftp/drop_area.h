@@ -1,17 +1,21 @@
 #pragma once
-// The SFTP drop area: one chroot per service owner, served by an OpenSSH sshd that the scripts
+// The SFTP drop area: one chroot per service owner and per broker organisation, served by an OpenSSH sshd that the scripts
 // start (scripts/lib/sftp.sh; docs/operations.md). This module owns the layout on disk:
 //
 //   <root>/etc/passwd, <root>/etc/group   accounts, read by sshd through nss_wrapper (LD_PRELOAD)
 //   <root>/etc/authorized_keys/<CODE>     the owner's public keys (sshd AuthorizedKeysFile)
+//   <root>/etc/broker-orgs                 broker organisations: "<orgnr> <n> <system username>" a line
 //   <root>/owners/<CODE>/                 the owner's chroot: root-owned, 0755 (sshd's rule)
+//   <root>/orgs/org<ORGNR>/               a broker organisation's chroot, the same four folders
 //       inbound/    the owner uploads here (complete files only under a name ending in .xml)
 //       outbound/   the gateway writes here (batch files); the owner fetches and may delete
 //       processed/  ingested inbound files and their receipts
 //       failed/     rejected inbound files and their <name>.error.txt
 //
 // Each owner account is <CODE> with uid = gid = uid_base + owner id, home "/", no shell
-// (ForceCommand internal-sftp). The four folders belong to that account (mode 0750), the files the
+// (ForceCommand internal-sftp). A broker organisation's account is org<ORGNR> with uid = gid =
+// uid_base + 1000000 + n (n from etc/broker-orgs), member of the group sftp-orgs (gid uid_base +
+// 1000000), which sshd's config chroots to <root>/orgs/%u instead. The four folders belong to that account (mode 0750), the files the
 // gateway writes too (0640), so the owner can read and remove them and no other owner can.
 //
 // sshd refuses a chroot unless every component of its path is root-owned and not group- or
@@ -23,6 +27,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -30,10 +35,30 @@
 
 namespace gateway::sftp {
 
+enum class AccountKind { kOwner, kOrganisation };
+
 struct SftpAccount {
-  long long owner_id = 0;
+  SftpAccount() = default;
+  SftpAccount(long long id, std::string code, AccountKind account_kind = AccountKind::kOwner, std::string org = {})
+      : owner_id(id), owner_code(std::move(code)), kind(account_kind), org_number(std::move(org)) {}
+
+  long long owner_id = 0;  // kOrganisation: its number n in etc/broker-orgs
   std::string owner_code;  // the account name; must match [A-Za-z0-9_-]{1,32}
+  AccountKind kind = AccountKind::kOwner;
+  std::string org_number;  // kOrganisation only
 };
+
+// A broker organisation registered for the drop area: its account acts as `system` (a system of
+// that organisation) when it sends or receives broker files.
+struct OrgAccount {
+  std::string org_number;
+  long long number = 0;
+  std::string system;
+  SftpAccount account() const;
+};
+
+// The group whose members sshd chroots under <root>/orgs (scripts/lib/sftp.sh).
+inline constexpr const char* kOrgGroup = "sftp-orgs";
 
 enum class Folder { kInbound, kOutbound, kProcessed, kFailed };
 
@@ -53,6 +78,10 @@ class DropArea {
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path ownerRoot(const std::string& owner_code) const;
   std::filesystem::path folder(const std::string& owner_code, Folder folder) const;
+  // The same for either kind of account.
+  std::filesystem::path accountRoot(const SftpAccount& account) const;
+  std::filesystem::path folder(const SftpAccount& account, Folder folder) const;
+  FileOwner fileOwner(const SftpAccount& account) const;
   std::filesystem::path passwdFile() const { return root_ / "etc" / "passwd"; }
   std::filesystem::path groupFile() const { return root_ / "etc" / "group"; }
   std::filesystem::path authorizedKeysFile(const std::string& owner_code) const;
@@ -60,9 +89,17 @@ class DropArea {
 
   // Creates every account's chroot and folders (existing ones are left as they are, their modes
   // and owners corrected) and rewrites etc/passwd and etc/group to hold exactly these accounts plus
-  // root and sshd's privilege separation user. An account with an unusable code is skipped
-  // (kInvalidArgument after the others are done).
+  // root and sshd's privilege separation user, and every broker organisation of etc/broker-orgs
+  // (chroot under orgs/). An account with an unusable code (or an owner code of the form
+  // org<9 digits>, reserved) is skipped (kInvalidArgument after the others are done).
   Status provision(const std::vector<SftpAccount>& accounts) const;
+
+  // Broker organisations. registerOrganisation: adds one, or changes the system it acts as;
+  // kInvalidArgument unless `org_number` is 9 digits and `system` a plain user name. The caller
+  // checks that the system exists and belongs to the organisation.
+  Result<std::vector<OrgAccount>> organisations() const;
+  Status registerOrganisation(const std::string& org_number, const std::string& system) const;
+  static std::string orgAccountName(const std::string& org_number) { return "org" + org_number; }
 
   // Authorized keys of one owner. addKey: kInvalidArgument unless `line` is one OpenSSH public key
   // ("<type> <base64> [comment]", no options); adding a key that is there already is Ok.

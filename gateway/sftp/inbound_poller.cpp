@@ -18,24 +18,41 @@ bool endsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Reads a regular file without following a symlink; kInvalidArgument when it is not one or too big.
-Result<std::string> readRegularFile(const fs::path& path, long max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
+// Opens a regular file without following a symlink; kInvalidArgument when it is not one or too big.
+// On success *fd is open and *size set.
+Status openRegularFile(const fs::path& path, long max_bytes, int* fd, std::int64_t* size) {
+  *fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (*fd < 0) {
     if (errno == ELOOP) return Status::InvalidArgument("not a regular file");
     return Status::Unavailable(std::string("cannot open: ") + std::strerror(errno));
   }
   struct stat st {};
-  std::string out;
   Status status = Status::Ok();
-  if (::fstat(fd, &st) != 0) {
+  if (::fstat(*fd, &st) != 0) {
     status = Status::Unavailable("cannot stat");
   } else if (!S_ISREG(st.st_mode)) {
     status = Status::InvalidArgument("not a regular file");
   } else if (st.st_size > max_bytes) {
     status = Status::InvalidArgument("the file is larger than " + std::to_string(max_bytes) + " bytes");
-  } else {
-    out.resize(static_cast<std::size_t>(st.st_size));
+  }
+  if (!status.ok()) {
+    ::close(*fd);
+    *fd = -1;
+    return status;
+  }
+  *size = st.st_size;
+  return Status::Ok();
+}
+
+// Reads a regular file without following a symlink; kInvalidArgument when it is not one or too big.
+Result<std::string> readRegularFile(const fs::path& path, long max_bytes) {
+  int fd = -1;
+  std::int64_t file_size = 0;
+  if (Status s = openRegularFile(path, max_bytes, &fd, &file_size); !s.ok()) return s;
+  std::string out;
+  Status status = Status::Ok();
+  {
+    out.resize(static_cast<std::size_t>(file_size));
     std::size_t have = 0;
     while (have < out.size()) {
       ssize_t n = ::read(fd, out.data() + have, out.size() - have);
@@ -50,12 +67,13 @@ Result<std::string> readRegularFile(const fs::path& path, long max_bytes) {
   return out;
 }
 
-// `name`, or "<stem>-<n>.xml" when `name` (or its report) is taken in `dir`.
-std::string freeName(const fs::path& dir, const std::string& name, const std::string& report_suffix) {
-  const std::string stem = name.substr(0, name.size() - 4);
+// `name`, or "<stem>-<n><suffix>" when `name` (or its report) is taken in `dir`.
+std::string freeName(const fs::path& dir, const std::string& name, const std::string& suffix,
+                     const std::string& report_suffix) {
+  const std::string stem = name.substr(0, name.size() - suffix.size());
   std::error_code ec;
   for (int n = 0;; ++n) {
-    std::string candidate = n == 0 ? name : stem + "-" + std::to_string(n) + ".xml";
+    std::string candidate = n == 0 ? name : stem + "-" + std::to_string(n) + suffix;
     if (!fs::exists(fs::symlink_status(dir / candidate, ec)) &&
         !fs::exists(fs::symlink_status(dir / (candidate + report_suffix), ec))) {
       return candidate;
@@ -79,10 +97,10 @@ Result<int> InboundPoller::pollOnce() {
     if (!DropArea::isAccountName(account.owner_code)) continue;
     std::vector<std::string> names;
     std::error_code ec;
-    for (fs::directory_iterator it(area_.folder(account.owner_code, Folder::kInbound), ec), end; !ec && it != end;
+    for (fs::directory_iterator it(area_.folder(account, Folder::kInbound), ec), end; !ec && it != end;
          it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (name.empty() || name[0] == '.' || !endsWith(name, ".xml")) continue;
+      if (name.empty() || name[0] == '.' || !endsWith(name, options_.suffix) || name == options_.suffix) continue;
       names.push_back(name);
     }
     std::sort(names.begin(), names.end());  // oldest-named first is the best order we can promise
@@ -92,10 +110,16 @@ Result<int> InboundPoller::pollOnce() {
 }
 
 void InboundPoller::pollFile(const SftpAccount& account, const std::string& name, int& done) {
-  const fs::path inbound = area_.folder(account.owner_code, Folder::kInbound);
-  InboundFile file{account, name, {}};
+  const fs::path inbound = area_.folder(account, Folder::kInbound);
+  InboundFile file{account, name, {}, -1, 0};
   InboundVerdict verdict;
-  auto bytes = readRegularFile(inbound / name, options_.max_file_bytes);
+  Result<std::string> bytes = std::string();
+  if (options_.streamed) {
+    Status opened = openRegularFile(inbound / name, options_.max_file_bytes, &file.fd, &file.size);
+    if (!opened.ok()) bytes = opened;
+  } else {
+    bytes = readRegularFile(inbound / name, options_.max_file_bytes);
+  }
   if (!bytes.ok() && bytes.status().code() == StatusCode::kUnavailable) {
     log::warn("sftp.inbound.unreadable", {{"owner", account.owner_code}, {"file", name}, {"error", bytes.status().message()}});
     return;
@@ -105,6 +129,7 @@ void InboundPoller::pollFile(const SftpAccount& account, const std::string& name
   } else {
     file.bytes = std::move(bytes).value();
     auto handled = handler_.handle(file);
+    if (file.fd >= 0) ::close(file.fd);
     if (!handled.ok() && handled.status().code() == StatusCode::kUnavailable) {
       log::warn("sftp.inbound.retry_later", {{"owner", account.owner_code}, {"file", name}, {"error", handled.status().message()}});
       return;
@@ -116,13 +141,13 @@ void InboundPoller::pollFile(const SftpAccount& account, const std::string& name
     }
   }
   const Folder target_folder = verdict.accepted ? Folder::kProcessed : Folder::kFailed;
-  const fs::path target = area_.folder(account.owner_code, target_folder);
+  const fs::path target = area_.folder(account, target_folder);
   const std::string suffix = verdict.accepted ? ".receipt.xml" : ".error.txt";
-  const std::string target_name = freeName(target, name, suffix);
+  const std::string target_name = freeName(target, name, options_.suffix, suffix);
   const std::string report = verdict.accepted ? verdict.receipt : verdict.error + "\n";
   Status s = Status::Ok();
   if (!report.empty()) {
-    s = writeFileAtomically(target, target_name + suffix, report, 0640, area_.ownerOf(account.owner_id));
+    s = writeFileAtomically(target, target_name + suffix, report, 0640, area_.fileOwner(account));
   }
   if (s.ok() && ::rename((inbound / name).c_str(), (target / target_name).c_str()) != 0) {
     s = Status::Unavailable(std::string("cannot move the file: ") + std::strerror(errno));

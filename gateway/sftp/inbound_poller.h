@@ -3,8 +3,8 @@
 // handler (pluggable: the batch channel ingests prefill/subscription batches, the broker may hand
 // files to its own handler).
 //
-// Which files: regular files (never symlinks, opened with O_NOFOLLOW) whose name ends in ".xml" and
-// does not start with '.'. Clients upload under another name (e.g. "x.xml.part") and rename when
+// Which files: regular files (never symlinks, opened with O_NOFOLLOW) whose name ends in
+// options.suffix (".xml") and does not start with '.'. Clients upload under another name (e.g. "x.xml.part") and rename when
 // complete, so a file is never read half-uploaded (docs/operations.md). A file larger than
 // `max_file_bytes` is rejected unread.
 //
@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -35,7 +36,9 @@ namespace gateway::sftp {
 struct InboundFile {
   SftpAccount account;
   std::string name;   // file name within inbound/
-  std::string bytes;
+  std::string bytes;  // read into memory (unless options.streamed)
+  int fd = -1;        // options.streamed: the open file (at offset 0), valid during handle()
+  std::int64_t size = 0;
 };
 
 struct InboundVerdict {
@@ -55,6 +58,8 @@ class InboundHandler {
 struct InboundPollerOptions {
   std::chrono::milliseconds interval{1000};
   long max_file_bytes = 64L << 20;
+  std::string suffix = ".xml";  // the files picked up (the broker takes ".zip")
+  bool streamed = false;        // hand the handler an open fd instead of the bytes
 };
 
 class InboundPoller {

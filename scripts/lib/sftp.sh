@@ -74,6 +74,9 @@ GatewayPorts no
 PermitUserRC no
 DenyUsers root sshd
 LogLevel INFO
+# Broker organisations (accounts org<ORGNR>, group sftp-orgs) are chrooted under orgs/.
+Match Group sftp-orgs
+  ChrootDirectory $root/orgs/%u
 CONFIG
   mv -f "$dir/sshd_config.tmp" "$dir/sshd_config"
 }

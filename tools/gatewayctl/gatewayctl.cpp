@@ -578,8 +578,16 @@ const std::vector<Command>& commands() {
       {{"sftp", "provision"}, {}, {}, {}, {}, {}, true, "sftp provision",
        "Create every service owner's SFTP account, chroot and folders under sftp.root (gatewayd does this too).",
        [](Context& c) { return cmdSftpProvision(*c.db, c.config); }},
+      {{"sftp", "org", "add"}, {"--system"}, {}, {}, {}, {"ORGNR"}, true, "sftp org add ORGNR --system U",
+       "Give organisation ORGNR a broker account org<ORGNR> in the drop area (chroot orgs/org<ORGNR>); it sends and "
+       "receives broker files as system U, an active system of that organisation. Again: change the system.",
+       [](Context& c) { return cmdSftpOrgAdd(*c.db, c.config, c.positional.at(0), *c.args.value("--system")); }},
+      {{"sftp", "org", "list"}, {}, {}, {}, {}, {}, true, "sftp org list",
+       "List the broker organisations of the drop area (organisation, account, system).",
+       [](Context& c) { return cmdSftpOrgList(*c.db, c.config); }},
       {{"sftp", "key", "add"}, {}, {}, {}, {}, {"OWNER", "KEYFILE"}, true, "sftp key add OWNER KEYFILE.pub",
-       "Let the OpenSSH public key in KEYFILE log in to the drop area as service owner OWNER.",
+       "Let the OpenSSH public key in KEYFILE log in to the drop area as service owner OWNER (or as the broker "
+       "account org<ORGNR> of a registered organisation).",
        [](Context& c) { return cmdSftpKeyAdd(*c.db, c.config, c.positional.at(0), c.positional.at(1)); }},
       {{"sftp", "key", "list"}, {}, {}, {}, {}, {"OWNER"}, true, "sftp key list OWNER",
        "List the keys that may log in as OWNER (type, SHA256 fingerprint, comment).",

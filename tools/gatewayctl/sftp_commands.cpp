@@ -43,7 +43,15 @@ Result<std::pair<sftp::DropArea, sftp::SftpAccount>> provisioned(persistence::Da
         known = true;
       }
     }
-    if (!known) return Status::NotFound("no service owner " + *owner);
+    auto orgs = area.value().organisations();
+    if (!orgs.ok()) return orgs.status();
+    for (const auto& org : orgs.value()) {
+      if (org.account().owner_code == *owner) {
+        found = org.account();
+        known = true;
+      }
+    }
+    if (!known) return Status::NotFound("no service owner or registered organisation account " + *owner);
   }
   return std::make_pair(std::move(area).value(), found);
 }
@@ -103,6 +111,33 @@ int cmdSftpKeyRemove(persistence::Database& db, const config::GatewayConfig& con
   Status s = area.value().first.removeKey(owner, what);
   if (!s.ok()) return fail("sftp key remove", s);
   std::cout << "key removed from " << owner << "\n";
+  return kExitOk;
+}
+
+int cmdSftpOrgAdd(persistence::Database& db, const config::GatewayConfig& config, const std::string& org_number,
+                  const std::string& system) {
+  auto record = db.systems().findByUsername(system);
+  if (!record.ok()) return fail("sftp org add", record.status());
+  if (!record.value() || !record.value()->active || record.value()->org_number != org_number) {
+    return fail("sftp org add", Status::InvalidArgument("no active system " + system + " of organisation " + org_number));
+  }
+  auto area = provisioned(db, config, std::nullopt);
+  if (!area.ok()) return fail("sftp org add", area.status());
+  if (Status s = area.value().first.registerOrganisation(org_number, system); !s.ok()) return fail("sftp org add", s);
+  if (Status s = area.value().first.provision(accounts(db).value()); !s.ok()) return fail("sftp org add", s);
+  std::cout << "account " << sftp::DropArea::orgAccountName(org_number) << " sends and receives broker files as "
+            << system << " (chroot " << area.value().first.root().string() << "/orgs/"
+            << sftp::DropArea::orgAccountName(org_number) << ")\n";
+  return kExitOk;
+}
+
+int cmdSftpOrgList(persistence::Database& db, const config::GatewayConfig& config) {
+  auto area = provisioned(db, config, std::nullopt);
+  if (!area.ok()) return fail("sftp org list", area.status());
+  auto orgs = area.value().first.organisations();
+  if (!orgs.ok()) return fail("sftp org list", orgs.status());
+  std::cout << "organisation\taccount\tsystem\n";
+  for (const auto& o : orgs.value()) std::cout << o.org_number << '\t' << o.account().owner_code << '\t' << o.system << '\n';
   return kExitOk;
 }
 

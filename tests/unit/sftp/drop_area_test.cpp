@@ -70,6 +70,41 @@ BOOST_AUTO_TEST_CASE(ProvisionSkipsUnusableCodesAndSaysSo) {
   BOOST_TEST(slurp(area->passwdFile()).find("root:x:61001") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(BrokerOrganisationsGetAccountsOfTheirOwnUnderOrgs) {
+  testing::ScratchDir dir;
+  auto area = sftp::DropArea::create((dir.path() / "drop").string(), 61000);
+  BOOST_REQUIRE(area.ok());
+  BOOST_REQUIRE(area->registerOrganisation("920000002", "sys-a").ok());
+  BOOST_REQUIRE(area->registerOrganisation("920000010", "sys-b").ok());
+  BOOST_REQUIRE(area->registerOrganisation("920000002", "sys-a2").ok());  // again: another system, same number
+  BOOST_TEST(area->registerOrganisation("92000001", "x").code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(area->registerOrganisation("920000010", "bad name").code() == StatusCode::kInvalidArgument);
+  auto orgs = area->organisations();
+  BOOST_REQUIRE(orgs.ok());
+  BOOST_REQUIRE_EQUAL(orgs->size(), 2u);
+  BOOST_TEST(orgs->at(0).system == "sys-a2");
+  BOOST_TEST(orgs->at(0).number == 1);
+  BOOST_TEST(orgs->at(1).number == 2);
+
+  // An owner code that looks like an organisation account is reserved.
+  Status s = area->provision({{4, "ETAT"}, {5, "org920000010"}});
+  BOOST_TEST(s.code() == StatusCode::kInvalidArgument);
+  const sftp::SftpAccount b = orgs->at(1).account();
+  BOOST_TEST(b.owner_code == "org920000010");
+  BOOST_TEST(area->accountRoot(b) == area->root() / "orgs" / "org920000010");
+  for (auto f : {sftp::Folder::kInbound, sftp::Folder::kOutbound, sftp::Folder::kProcessed, sftp::Folder::kFailed}) {
+    struct stat st {};
+    BOOST_REQUIRE(::stat(area->folder(b, f).c_str(), &st) == 0);
+    BOOST_TEST((st.st_mode & 0777) == 0750u);
+    if (::geteuid() == 0) BOOST_TEST(st.st_uid == 61000u + 1000000u + 2u);
+  }
+  const std::string passwd = slurp(area->passwdFile());
+  BOOST_TEST(passwd.find("\norg920000010:x:1061002:1061002:") != std::string::npos);
+  BOOST_TEST(passwd.find("\norg920000010:x:61005") == std::string::npos);  // not as an owner
+  BOOST_TEST(slurp(area->groupFile()).find("\nsftp-orgs:x:1061000:org920000002,org920000010\n") != std::string::npos);
+  BOOST_TEST(fs::is_directory(area->ownerRoot("ETAT")));
+}
+
 BOOST_AUTO_TEST_CASE(RelativeRootIsRefused) {
   BOOST_TEST(sftp::DropArea::create("relative/drop", 61000).status().code() == StatusCode::kInvalidArgument);
 }

@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE inbound_poller_test
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -130,6 +132,44 @@ BOOST_AUTO_TEST_CASE(EachOwnerIsPolledInItsOwnFolder) {
   drop("ETAT2", "a.xml", "ok");
   BOOST_REQUIRE(poll().ok());
   BOOST_TEST(handler.seen == std::vector<std::string>({"ETAT/a.xml", "ETAT2/a.xml"}), boost::test_tools::per_element());
+}
+
+// The broker's mode: files of another suffix, handed over open instead of read into memory.
+class StreamedHandler : public sftp::InboundHandler {
+ public:
+  Result<sftp::InboundVerdict> handle(const sftp::InboundFile& file) override {
+    std::string content(static_cast<std::size_t>(file.size), '\0');
+    const ssize_t n = file.fd >= 0 ? ::read(file.fd, content.data(), content.size()) : -1;
+    seen.push_back(file.account.owner_code + "/" + file.name + "=" + (n >= 0 ? content : "no fd") +
+                   (file.bytes.empty() ? "" : " (bytes given)"));
+    sftp::InboundVerdict v;
+    v.accepted = content == "zip!";
+    v.error = "not zip!";
+    return v;
+  }
+  std::vector<std::string> seen;
+};
+
+BOOST_AUTO_TEST_CASE(StreamedModeHandsOverTheOpenFileOfTheGivenSuffix) {
+  drop("ETAT", "a.zip", "zip!");
+  drop("ETAT", "b.zip", "nope");
+  drop("ETAT", "c.xml", "ok");
+  drop("ETAT", ".d.zip", "zip!");
+  StreamedHandler streamed;
+  sftp::InboundPollerOptions options;
+  options.suffix = ".zip";
+  options.streamed = true;
+  sftp::InboundPoller poller(area, [this]() -> Result<std::vector<sftp::SftpAccount>> { return accounts; }, streamed,
+                             options);
+  auto done = poller.pollOnce();
+  BOOST_REQUIRE(done.ok());
+  BOOST_TEST(done.value() == 2);
+  BOOST_TEST(streamed.seen == (std::vector<std::string>{"ETAT/a.zip=zip!", "ETAT/b.zip=nope"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(fs::exists(in("ETAT", sftp::Folder::kProcessed, "a.zip")));
+  BOOST_TEST(slurp(in("ETAT", sftp::Folder::kFailed, "b.zip.error.txt")) == "not zip!\n");
+  BOOST_TEST(fs::exists(in("ETAT", sftp::Folder::kInbound, "c.xml")));
+  BOOST_TEST(fs::exists(in("ETAT", sftp::Folder::kInbound, ".d.zip")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
