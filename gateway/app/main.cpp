@@ -123,6 +123,8 @@ int run(const std::string& config_path) {
   limits.max_streamed_attachment_bytes = c.limits.max_streamed_attachment_bytes;
   limits.lookup_cache_seconds = c.lookup_cache_seconds;
   limits.max_notifications_per_request = c.limits.max_notifications_per_request;
+  limits.max_correspondence_status = c.limits.max_correspondence_status;
+  limits.max_correspondence_inbox = c.limits.max_correspondence_inbox;
   core::Services core(*database.value(), *files.value(), verifier, limits);
 
   persistence::Database& db = *database.value();

@@ -1,6 +1,7 @@
 #include "core/services.h"
 
 #include "core/archive_service.h"
+#include "core/correspondence_service.h"
 #include "core/notification_service.h"
 #include "core/prefill_service.h"
 #include "core/receipt_service.h"
@@ -23,6 +24,11 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       service_rights_(std::make_unique<ServiceRightsService>(database, limits.max_rights_rules)),
       notifications_(std::make_unique<NotificationService>(
           database, NotificationLimits{limits.max_notifications_per_request})),
+      correspondences_(std::make_unique<CorrespondenceService>(
+          database, files, *notifications_,
+          CorrespondenceLimits{{limits.max_attachments, limits.max_attachment_bytes, limits.max_form_data_bytes},
+                               limits.max_correspondence_status,
+                               limits.max_correspondence_inbox})),
       streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)) {}
 
 Services::~Services() = default;
@@ -34,6 +40,7 @@ PrefillService& Services::prefills() { return *prefills_; }
 SubscriptionService& Services::subscriptions() { return *subscriptions_; }
 ServiceRightsService& Services::serviceRights() { return *service_rights_; }
 NotificationService& Services::notifications() { return *notifications_; }
+CorrespondenceService& Services::correspondences() { return *correspondences_; }
 StreamedAttachmentService& Services::streamedAttachments() { return *streamed_attachments_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }

@@ -29,6 +29,8 @@ struct CoreLimits {
   // A revoked grant or changed service takes effect within this time.
   int lookup_cache_seconds = 5;
   int max_notifications_per_request = 50;   // SendStandaloneNotification: 40014 beyond this
+  int max_correspondence_status = 1000;     // GetCorrespondenceStatusDetails/History: then LimitReached
+  int max_correspondence_inbox = 500;       // CorrespondenceExternal GetCorrespondenceListBasic: then LimitReached
 };
 
 class SubmissionService;
@@ -38,6 +40,7 @@ class PrefillService;
 class SubscriptionService;
 class ServiceRightsService;
 class NotificationService;
+class CorrespondenceService;
 class StreamedAttachmentService;
 
 class Services {
@@ -53,6 +56,7 @@ class Services {
   SubscriptionService& subscriptions();
   ServiceRightsService& serviceRights();
   NotificationService& notifications();
+  CorrespondenceService& correspondences();
   StreamedAttachmentService& streamedAttachments();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
@@ -67,6 +71,7 @@ class Services {
   std::unique_ptr<SubscriptionService> subscriptions_;
   std::unique_ptr<ServiceRightsService> service_rights_;
   std::unique_ptr<NotificationService> notifications_;
+  std::unique_ptr<CorrespondenceService> correspondences_;
   std::unique_ptr<StreamedAttachmentService> streamed_attachments_;
 };
 

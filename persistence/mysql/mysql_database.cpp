@@ -22,7 +22,8 @@ class MysqlDatabase final : public Database {
         service_rights_(*manager_),
         push_(*manager_),
         contacts_(*manager_),
-        notifications_(*manager_) {}
+        notifications_(*manager_),
+        correspondences_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
   Status ping() override { return manager_->ping(); }
@@ -38,6 +39,7 @@ class MysqlDatabase final : public Database {
   PushRepository& push() override { return push_; }
   ContactRepository& contacts() override { return contacts_; }
   NotificationRepository& notifications() override { return notifications_; }
+  CorrespondenceRepository& correspondences() override { return correspondences_; }
 
  private:
   std::unique_ptr<mysql::ConnectionManager> manager_;
@@ -52,6 +54,7 @@ class MysqlDatabase final : public Database {
   mysql::MysqlPushRepository push_;
   mysql::MysqlContactRepository contacts_;
   mysql::MysqlNotificationRepository notifications_;
+  mysql::MysqlCorrespondenceRepository correspondences_;
 };
 
 }  // namespace

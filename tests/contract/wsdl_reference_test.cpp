@@ -58,6 +58,8 @@ const MirroredService kMirrored[] = {
     {"OnlineBatchReceiver", "OnlineBatchReceiver.wsdl", "OnlineBatchReceiver/OnlineBatchReceiver.wsdl"},
     {"NotificationAgency", "NotificationAgencyExternalBasic.wsdl",
      "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl"},
+    {"CorrespondenceAgency", "CorrespondenceAgencyExternalBasic.wsdl",
+     "CorrespondenceAgencyExternal/CorrespondenceAgencyExternalBasic.wsdl"},
 };
 
 constexpr const char* kFaultNs = "http://www.altinn.no/services/common/fault/2009/10";

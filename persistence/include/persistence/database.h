@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "persistence/correspondence_repository.h"
 #include "persistence/file_store.h"
 #include "persistence/push_repository.h"
 #include "persistence/notification_repository.h"
@@ -51,6 +52,7 @@ class Database {
   virtual PushRepository& push() = 0;
   virtual ContactRepository& contacts() = 0;
   virtual NotificationRepository& notifications() = 0;
+  virtual CorrespondenceRepository& correspondences() = 0;
 };
 
 // Local-disk FileStore rooted at `root` (created if missing).
