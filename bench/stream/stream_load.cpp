@@ -291,8 +291,16 @@ Transfer upload(const Options& o, const std::string& password, int element, int&
   };
   int* id = static_cast<int*>(soap_malloc(soap, sizeof(int)));
   *id = element;
-  c->soap_header(text("application/octet-stream"), nullptr, text("bench"), text("bench.bin"), text("bench"), id,
-                 text(password), text(o.user));
+  // Fields by name: SOAP_ENV__Header holds the header elements of every service.
+  auto* header = soap_new_SOAP_ENV__Header(soap);
+  header->iibs__AttachmentTypeName = text("application/octet-stream");
+  header->iibs__EndUserSystemreference = text("bench");
+  header->iibs__FileName = text("bench.bin");
+  header->iibs__Name = text("bench");
+  header->iibs__ReporteeElementId = id;
+  header->iibs__password = text(password);
+  header->iibs__userName = text(o.user);
+  soap->header = header;
   Source source;
   source.total = o.bytes;
   _iibs__StreamedAttachmentBasicBE request;

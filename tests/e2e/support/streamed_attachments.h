@@ -87,9 +87,18 @@ inline int uploadStreamed(Client<InboundStreamedProxy>& c, const Identity& ident
   };
   int* id = static_cast<int*>(soap_malloc(soap, sizeof(int)));
   *id = h.reportee_element_id;
-  c->soap_header(text(h.attachment_type_name), h.checksum.empty() ? nullptr : text(h.checksum),
-                 text(h.end_user_reference), text(h.file_name), text(h.name), id, text(identity.system_password),
-                 text(identity.system_user));
+  // Fields by name: SOAP_ENV__Header holds the header elements of every service (the generated
+  // positional soap_header(...) changes whenever another service adds one).
+  auto* header = soap_new_SOAP_ENV__Header(soap);
+  header->iibs__AttachmentTypeName = text(h.attachment_type_name);
+  header->iibs__CheckSum = h.checksum.empty() ? nullptr : text(h.checksum);
+  header->iibs__EndUserSystemreference = text(h.end_user_reference);
+  header->iibs__FileName = text(h.file_name);
+  header->iibs__Name = text(h.name);
+  header->iibs__ReporteeElementId = id;
+  header->iibs__password = text(identity.system_password);
+  header->iibs__userName = text(identity.system_user);
+  soap->header = header;
   _iibs__StreamedAttachmentBasicBE request;
   request.dataStream.__ptr = reinterpret_cast<unsigned char*>(&source);  // the handle fmimeread gets
   request.dataStream.__size = static_cast<int>(source.total);
