@@ -151,6 +151,12 @@ cr::CorrespondenceInput inputOf(const cs10__InsertCorrespondenceV2* c) {
   return in;
 }
 
+// AltinnLocalizedErrorMessage follows the message's LanguageCode (0 = none or unsupported).
+int faultLanguageOf(const cr::CorrespondenceInput& in) {
+  if (!in.language_code) return 0;
+  return cr::languageIdOf(*in.language_code).value_or(0);
+}
+
 fe__TransportType wireTransport(persistence::OutboxTransport t) {
   return t == persistence::OutboxTransport::kSms ? fe__TransportType__SMS : fe__TransportType__Email;
 }
@@ -266,7 +272,7 @@ class CorrespondenceAgency final : public BoundService<Generated> {
     in.system_user_code_required = false;
     in.external_shipment_reference = optionalOf(req->ExternalReference);
     auto receipt = core_.correspondences().insert(system.value(), in, std::time(nullptr));
-    if (!receipt.ok()) return fault(receipt.status(), kOp);
+    if (!receipt.ok()) return toSoapFault(soap, receipt.status(), kOp, faultLanguageOf(in));
     resp.InsertCorrespondenceBasicResult = toReceiptExternal(soap, receipt.value());
     return SOAP_OK;
   }
@@ -281,7 +287,7 @@ class CorrespondenceAgency final : public BoundService<Generated> {
     in.system_user_code = req->SystemUserCode;
     in.external_shipment_reference = req->ExternalShipmentReference;
     auto receipt = core_.correspondences().insert(system.value(), in, std::time(nullptr));
-    if (!receipt.ok()) return fault(receipt.status(), kOp);
+    if (!receipt.ok()) return toSoapFault(soap, receipt.status(), kOp, faultLanguageOf(in));
     resp.InsertCorrespondenceBasicV2Result = toReceiptExternal(soap, receipt.value());
     return SOAP_OK;
   }

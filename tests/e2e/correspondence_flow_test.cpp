@@ -712,6 +712,15 @@ BOOST_AUTO_TEST_CASE(EachDocumentedErrorIdIsProduced) {
       BOOST_TEST((f && f->ErrorGuid && !f->ErrorGuid->empty()));
     }
   }
+  // The localized fault text follows the message's LanguageCode (nynorsk here).
+  Spec nynorsk;
+  nynorsk.reference = uniqueRef("nn");
+  nynorsk.language = "2068";
+  nynorsk.title = "";
+  Insert localized(nynorsk);
+  BOOST_TEST(localized.errorId() == 30202);
+  const auto* nf = altinnFault(localized.c->soap);
+  BOOST_TEST((nf && nf->AltinnLocalizedErrorMessage && *nf->AltinnLocalizedErrorMessage == "Påkravd verdi manglar."));
   // 30201: the owner reused an ExternalShipmentReference; nothing new is stored.
   Spec spec;
   spec.reference = uniqueRef("dup");
