@@ -6,24 +6,16 @@
 #define BOOST_TEST_MODULE e2e_correspondence_flow
 #include <boost/test/unit_test.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <map>
+#include <memory>
 #include <optional>
-#include <sstream>
 #include <thread>
 
+#include "delivery_sinks.h"
 #include "soap_clients.h"
 
 namespace fs = std::filesystem;
@@ -32,54 +24,23 @@ using namespace gateway::testing;
 namespace {
 
 // ------------------------------------------------------------------------------------------------
-// The SMTP relay (the same helper script as the notification flow test)
-
-std::string sourceDir() {
-  const char* dir = std::getenv("GATEWAY_SOURCE_DIR");
-  if (!dir) throw std::runtime_error("GATEWAY_SOURCE_DIR is not set");
-  return dir;
-}
-
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+// The SMTP relay (support/delivery_sinks.h, as in the notification flow test)
 
 struct Relay {
   fs::path dir = fs::temp_directory_path() / ("gw_corr_e2e_" + std::to_string(::getpid()));
   fs::path mails = dir / "mails";
-  pid_t pid = -1;
+  std::unique_ptr<Sink> smtp;
 
   Relay() {
     fs::create_directories(mails);
     const std::string pki = std::getenv("GATEWAY_TEST_PKI_DIR") ? std::getenv("GATEWAY_TEST_PKI_DIR") : "";
     const int port = freePort();
-    const fs::path ready = dir / "smtp.ready";
-    std::vector<std::string> args = {"/usr/bin/python3", sourceDir() + "/tests/e2e/support/smtp_sink.py",
-                                     "--dir", mails.string(), "--port", std::to_string(port), "--ready-file",
-                                     ready.string(), "--cert", pki + "/server/server.pem", "--key",
-                                     pki + "/server/server.key"};
-    pid = ::fork();
-    if (pid == 0) {
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv("/usr/bin/python3", argv.data());
-      ::_exit(127);
-    }
-    bool up = false;
-    for (int i = 0; i < 200 && !up; ++i) {
-      up = fs::exists(ready);
-      if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (!up) throw std::runtime_error("smtp_sink.py did not become ready");
+    smtp = std::make_unique<Sink>(sourceDir() + "/tests/e2e/support/smtp_sink.py",
+                                  std::vector<std::string>{"--dir", mails.string(), "--port", std::to_string(port),
+                                                           "--ready-file", (dir / "smtp.ready").string(), "--cert",
+                                                           pki + "/server/server.pem", "--key", pki + "/server/server.key"},
+                                  dir / "smtp.ready");
+    smtp->start();
     ::setenv("GATEWAY_SMTP_HOST", "127.0.0.1", 1);
     ::setenv("GATEWAY_SMTP_PORT", std::to_string(port).c_str(), 1);
     ::setenv("GATEWAY_SMTP_STARTTLS", "required", 1);
@@ -90,11 +51,7 @@ struct Relay {
     ::setenv("GATEWAY_LIMITS_MAX_CORRESPONDENCE_STATUS", "3", 1);
   }
   ~Relay() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-    }
+    smtp.reset();
     std::error_code ec;
     if (!std::getenv("GATEWAY_TEST_KEEP")) fs::remove_all(dir, ec);
   }
@@ -123,29 +80,7 @@ struct StartAll {
   }
 };
 
-struct Mail {
-  std::map<std::string, std::string> headers;
-  std::string body;
-};
-
-std::vector<Mail> mailsTo(const std::string& recipient) {
-  std::vector<Mail> found;
-  for (const auto& entry : fs::directory_iterator(relay().mails)) {
-    if (entry.path().extension() != ".mail") continue;
-    std::ifstream in(entry.path());
-    Mail m;
-    std::string line;
-    while (std::getline(in, line) && line != "--") {
-      auto colon = line.find(": ");
-      if (colon != std::string::npos) m.headers[line.substr(0, colon)] = line.substr(colon + 2);
-    }
-    std::stringstream rest;
-    rest << in.rdbuf();
-    m.body = rest.str();
-    if (m.headers["rcpt_to"] == recipient) found.push_back(std::move(m));
-  }
-  return found;
-}
+std::vector<Mail> mailsTo(const std::string& recipient) { return readMails(relay().mails, recipient); }
 
 // ------------------------------------------------------------------------------------------------
 // Requests
