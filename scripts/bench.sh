@@ -360,7 +360,7 @@ correspondence_runs() {
     --connections "$BENCH_CONNECTIONS" --duration "$BENCH_SECONDS" --warmup "$BENCH_WARMUP" \
     --body-file "$BENCH_DIR/correspondence_body.xml" --mode keepalive --soap-action "$CORRESPONDENCE_ACTION" \
     --unique-ref --watch "gatewayd=$GATEWAY_PID" --watch "mariadbd=$DB_PID" \
-    --cert "$PKI_DIR/clients/agency.pem" --key "$PKI_DIR/clients/agency.key" --ca "$PKI_DIR/ca/chain.pem") || true
+    --cert "$PKI_DIR/clients/agency.pem" --key "$PKI_DIR/clients/agency.key" --ca "$PKI_DIR/ca/chain.pem" 2>&1) || true
   printf '%s\n' "$output" | grep -v '^RESULT ' | sed 's/^/    /'
   printf '%s\n' "$output" | sed -n 's/^RESULT //p' >>"$RESULTS"
   pending=$(outbox_count "state = 'pending'")
