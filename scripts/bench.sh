@@ -21,6 +21,9 @@
 # BENCH_STREAMING=1 adds the streaming runs (bench/stream/stream_load: 30 MB MTOM uploads and
 # downloads with 1 and 8 clients against a bare-TLS sink/source baseline); BENCH_FORMS=0 leaves out
 # runs 1-6 (e.g. BENCH_STREAMING=1 BENCH_FORMS=0 scripts/bench.sh measures streaming only).
+# BENCH_BROKER=1 adds the broker runs: the same stream_load with --broker (BENCH_BROKER_BYTES, 100 MB
+# files, through UploadFileStreamedBasic / DownloadFileStreamedBasic of the broker service, 1 and 8
+# clients) against the same bare-TLS baseline moving the same bytes.
 # BENCH_PUSH=1 (with BENCH_PROFILE=1: gatewayd and MariaDB recorded with perf while each push run
 # drains) adds the push runs (bench/push/push_receiver): the receiver's raw request rate from
 # gateway_load (the baseline), then for each CHANNELS:THREADS of BENCH_PUSH_RUNS ("1:1 4:1 4:2 4:4"):
@@ -33,6 +36,9 @@
 # outbox worker is off, then gatewayd restarted with the worker on and a loopback SMTP relay
 # (tests/e2e/support/smtp_sink.py, STARTTLS on the bench PKI) and the e-mails handed to the relay
 # counted for BENCH_DRAIN_SECONDS (30).
+# BENCH_NOTIFY=1 adds the notification runs (scripts/lib/bench_notify.sh: outbox drain rate to a
+# local SMTP relay against the gateway's SMTP client sending straight to it, and the rate
+# SendStandaloneNotificationBasic requests are accepted).
 #
 # Settings: BENCH_SECONDS (20), BENCH_WARMUP (3), BENCH_CONNECTIONS (64), BENCH_HANDSHAKE_CONNECTIONS
 # (BENCH_CONNECTIONS), BENCH_HANDSHAKES=0 (runs 1 and 2 only), BENCH_BUILD_DIR (build-bench), BENCH_PROFILE=1 (record the gateway with perf
@@ -69,6 +75,10 @@ BENCH_STREAMING=${BENCH_STREAMING:-0}
 BENCH_STREAM_CLIENTS=${BENCH_STREAM_CLIENTS:-1 8}   # one streaming run per client count
 BENCH_STREAM_BYTES=${BENCH_STREAM_BYTES:-30000000}
 BENCH_STREAM_ROUNDS=${BENCH_STREAM_ROUNDS:-3}
+BENCH_BROKER=${BENCH_BROKER:-0}
+BENCH_BROKER_CLIENTS=${BENCH_BROKER_CLIENTS:-1 8}
+BENCH_BROKER_BYTES=${BENCH_BROKER_BYTES:-100000000}
+BENCH_BROKER_ROUNDS=${BENCH_BROKER_ROUNDS:-2}
 BENCH_PUSH=${BENCH_PUSH:-0}
 BENCH_PUSH_RUNS=${BENCH_PUSH_RUNS:-1:1 4:1 4:2 4:4}
 BENCH_PUSH_ITEMS=${BENCH_PUSH_ITEMS:-2000}
@@ -108,6 +118,9 @@ readonly CORRESPONDENCE_PATH=/ServiceEngineExternal/CorrespondenceAgencyExternal
 readonly CORRESPONDENCE_ACTION=http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/InsertCorrespondenceBasicV2
 SMTP_SINK_PID=""
 
+# shellcheck source=lib/bench_notify.sh
+source "$LIB/bench_notify.sh"
+
 ECHO_PID=""
 PERF_PID=""
 DB_PID=""
@@ -124,6 +137,7 @@ cleanup() {
   local pid
   for pid in "${PUSH_RECEIVER_PIDS[@]}"; do terminate_process "$pid" 15 push_receiver; done
   [[ -z $SMTP_SINK_PID ]] || terminate_process "$SMTP_SINK_PID" 15 smtp_sink
+  stop_smtp_counter
   [[ -z $ECHO_PID ]] || { info "stopping the echo server (pid $ECHO_PID)"; terminate_process "$ECHO_PID" 15 echo_server; }
   rm -f "$ECHO_PID_FILE" "$ECHO_READY_FILE"
   [[ -z $GATEWAY_PID ]] || gateway_stop
@@ -140,8 +154,9 @@ build_release() {
   info "configuring a Release build in $BUILD_DIR"
   cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DGATEWAY_BUILD_TESTS=OFF >/dev/null
   local targets=(gatewayd gatewayctl echo_server gateway_load)
-  ((BENCH_STREAMING)) && targets+=(stream_load)
+  ((BENCH_STREAMING || BENCH_BROKER)) && targets+=(stream_load)
   ((BENCH_PUSH)) && targets+=(push_receiver)
+  ((BENCH_NOTIFY)) && targets+=(smtp_blast)
   info "building ${targets[*]} (-j$jobs)"
   cmake --build "$BUILD_DIR" -j"$jobs" --target "${targets[@]}"
 }
@@ -217,20 +232,26 @@ identity_system_user() {
   die "no $1 identity in DEV_SYSTEMS"
 }
 
-# stream <clients>: the bare-TLS baseline, then the gateway, BENCH_STREAM_ROUNDS rounds each of
-# <clients> concurrent uploads of BENCH_STREAM_BYTES and their downloads.
+# stream <clients> [broker]: the bare-TLS baseline, then the gateway, BENCH_STREAM_ROUNDS rounds each
+# of <clients> concurrent uploads of BENCH_STREAM_BYTES and their downloads (with "broker": the
+# broker service's operations, BENCH_BROKER_ROUNDS rounds of BENCH_BROKER_BYTES, labels "broker-tls
+# N" / "broker N").
 stream() {
-  local clients=$1 output who
+  local clients=$1 mode=${2:-attachments} output who
+  local rounds=$BENCH_STREAM_ROUNDS bytes=$BENCH_STREAM_BYTES prefix="" gateway_label="gateway" extra=()
+  if [[ $mode == broker ]]; then
+    rounds=$BENCH_BROKER_ROUNDS bytes=$BENCH_BROKER_BYTES prefix="broker-" gateway_label="broker" extra=(--broker)
+  fi
   local tls=(--ca "$PKI_DIR/ca/chain.pem" --cert "$PKI_DIR/clients/$ENDUSER.pem" --key "$PKI_DIR/clients/$ENDUSER.key"
-    --clients "$clients" --rounds "$BENCH_STREAM_ROUNDS" --bytes "$BENCH_STREAM_BYTES")
+    --clients "$clients" --rounds "$rounds" --bytes "$bytes")
   for who in baseline gateway; do
     wait_for_quiet_machine
-    info "run: streaming $who, $clients client(s), $BENCH_STREAM_ROUNDS rounds of $BENCH_STREAM_BYTES bytes up and down"
+    info "run: streaming ($mode) $who, $clients client(s), $rounds rounds of $bytes bytes up and down"
     if [[ $who == baseline ]]; then
-      output=$("$STREAM_LOAD" --baseline "${tls[@]}" --label "tls $clients" \
+      output=$("$STREAM_LOAD" --baseline "${tls[@]}" --label "${prefix}tls $clients" \
         --server-cert "$PKI_DIR/server/server.pem" --server-key "$PKI_DIR/server/server.key" 2>&1) || true
     else
-      output=$("$STREAM_LOAD" "${tls[@]}" --label "gateway $clients" --url "${GATEWAY_URL%/}" --gateway-pid "$GATEWAY_PID" \
+      output=$("$STREAM_LOAD" "${tls[@]}" "${extra[@]}" --label "$gateway_label $clients" --url "${GATEWAY_URL%/}" --gateway-pid "$GATEWAY_PID" \
         --user "$(identity_system_user "$ENDUSER")" --password-file "$(system_password_file "$ENDUSER")" \
         --owner-cert "$PKI_DIR/clients/agency.pem" --owner-key "$PKI_DIR/clients/agency.key" \
         --owner-user "$(identity_system_user agency)" --owner-password-file "$(system_password_file agency)" 2>&1) || true
@@ -486,8 +507,10 @@ print(f"Target: >= 2,000 deliveries/s: best {best:,.0f}/s, " + ("met" if best >=
 PY
 }
 
+# print_stream_report [broker]: the streamed-attachment table, or (broker) the broker table with its
+# targets (issue 5: >= 60% of the TLS baseline, <= 4 MB RSS growth per transfer in flight).
 print_stream_report() {
-  STREAM_RESULTS=$STREAM_RESULTS BUSY=$BUSY_BEFORE WHEN=$(date -u '+%Y-%m-%d %H:%M UTC') \
+  MODE=${1:-attachments} STREAM_RESULTS=$STREAM_RESULTS BUSY=$BUSY_BEFORE WHEN=$(date -u '+%Y-%m-%d %H:%M UTC') \
     COMMIT=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown) python3 - <<'PY'
 import json
 import os
@@ -499,15 +522,20 @@ with open(env["STREAM_RESULTS"], encoding="utf-8") as f:
         if line.strip():
             r = json.loads(line)
             runs[r["label"]] = r
+broker = env["MODE"] == "broker"
+base_prefix, gateway_prefix = ("broker-tls", "broker") if broker else ("tls", "gateway")
+runs = {label: r for label, r in runs.items()
+        if label.split(" ")[0] in (base_prefix, gateway_prefix)}
 print()
-print(f"## Streaming results ({env['WHEN']}, commit {env['COMMIT']}, other processes {env['BUSY']}% busy before)")
+title = "Broker streaming results" if broker else "Streaming results"
+print(f"## {title} ({env['WHEN']}, commit {env['COMMIT']}, other processes {env['BUSY']}% busy before)")
 print()
 print("| clients | direction | TLS baseline MB/s | gateway MB/s | gateway/baseline | gateway p50 ms | gateway max ms | gatewayd RSS growth per transfer in flight | errors |")
 print("|--:|---|--:|--:|--:|--:|--:|--:|--:|")
 clients = sorted({r["clients"] for r in runs.values()})
 worst_up, best = 0.0, {}
 for n in clients:
-    b, g = runs.get(f"tls {n}"), runs.get(f"gateway {n}")
+    b, g = runs.get(f"{base_prefix} {n}"), runs.get(f"{gateway_prefix} {n}")
     for d in ("upload", "download"):
         bm = b[d]["mb_per_s"] if b else 0
         gm = g[d]["mb_per_s"] if g else 0
@@ -525,10 +553,19 @@ for n in clients:
         else:
             print(f"| {n} | {d} | {bm:,.1f} | not measured | | | | | |")
 print()
-print("Targets (30 MB attachments, loopback):")
-for d in ("upload", "download"):
-    v = best.get(d)
-    print(f"- >= 200 MB/s aggregate ({d}, best client count): " + ("not measured" if v is None else f"{v:,.1f} MB/s, " + ("met" if v >= 200 else "MISSED")))
+if broker:
+    print("Targets (issue 5, broker files, loopback):")
+    for n in clients:
+        b, g = runs.get(f"{base_prefix} {n}"), runs.get(f"{gateway_prefix} {n}")
+        for d in ("upload", "download"):
+            if b and g and b[d]["mb_per_s"]:
+                ratio = g[d]["mb_per_s"] / b[d]["mb_per_s"]
+                print(f"- >= 60% of the TLS baseline ({n} client(s), {d}): {ratio:.0%}, " + ("met" if ratio >= 0.6 else "MISSED"))
+else:
+    print("Targets (30 MB attachments, loopback):")
+    for d in ("upload", "download"):
+        v = best.get(d)
+        print(f"- >= 200 MB/s aggregate ({d}, best client count): " + ("not measured" if v is None else f"{v:,.1f} MB/s, " + ("met" if v >= 200 else "MISSED")))
 print(f"- <= 4 MB gatewayd RSS growth per upload in flight: {worst_up / 1024:.2f} MB, " + ("met" if worst_up <= 4096 else "MISSED"))
 for r in runs.values():
     for d in ("upload", "download"):
@@ -752,6 +789,11 @@ main() {
     for n in $BENCH_STREAM_CLIENTS; do stream "$n"; done
     print_stream_report
   fi
+  if ((BENCH_BROKER)); then
+    local n
+    for n in $BENCH_BROKER_CLIENTS; do stream "$n" broker; done
+    print_stream_report broker
+  fi
   if ((BENCH_PUSH)); then
     : >"$PUSH_RESULTS"
     write_push_body
@@ -764,7 +806,15 @@ main() {
     : >"$BENCH_DIR/drain_results.jsonl"
     correspondence_runs
   fi
-  ((BENCH_FORMS)) || { info "BENCH_FORMS=0: no form runs; raw results: $RESULTS $STREAM_RESULTS $PUSH_RESULTS"; return 0; }
+  if ((BENCH_NOTIFY)); then
+    : >"$NOTIFY_RESULTS"
+    write_notify_body
+    notify_baseline
+    local threads
+    for threads in $BENCH_NOTIFY_THREADS; do notify_run "$threads"; done
+    print_notify_report
+  fi
+  ((BENCH_FORMS)) || { info "BENCH_FORMS=0: no form runs; raw results: $RESULTS $STREAM_RESULTS $PUSH_RESULTS $NOTIFY_RESULTS"; return 0; }
 
   load "echo keepalive" "$ECHO_URL" "$BENCH_DIR/echo_body.xml" "$BENCH_CONNECTIONS" --mode keepalive
   PROFILE_NEXT=$BENCH_PROFILE   # the next run is recorded (after its quiet-machine wait)

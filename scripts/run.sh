@@ -7,6 +7,8 @@
 # Steps: install missing Debian packages, build, start a private MariaDB (unless GATEWAY_DB_SOCKET
 # or GATEWAY_DB_HOST names one), make the development PKI, migrate, provision the development
 # identities and services, start gatewayd, wait for /health, write .local/dev-env.json.
+# Also starts the SFTP drop area's sshd (scripts/lib/sftp.sh) on GATEWAY_SFTP_PORT (default 2222)
+# when running as root; otherwise the SFTP channel is disabled with a message.
 # Settings: GATEWAY_PORT (default 8443; 0 = any free port), GATEWAY_START_TIMEOUT (seconds, 60),
 # GATEWAY_SKIP_PACKAGES=1, GATEWAY_BUILD_JOBS; for a database of your own GATEWAY_DB_SOCKET or
 # GATEWAY_DB_HOST (+ GATEWAY_DB_PORT), GATEWAY_DB_USER, GATEWAY_DB_PASSWORD, GATEWAY_DB_NAME.
@@ -27,8 +29,13 @@ source "$LIB/gateway_config.sh"
 source "$LIB/gateway.sh"
 # shellcheck source=lib/dev_env.sh
 source "$LIB/dev_env.sh"
+# shellcheck source=lib/sftp.sh
+source "$LIB/sftp.sh"
 
 RUN_DB_DIR=$LOCAL_DIR/mariadb
+SFTP_RUN_DIR=$LOCAL_DIR/sftp           # sshd's config, host key, pid file, log
+SFTP_DROP_ROOT=$SFTP_RUN_DIR/drop      # the drop area (sftp.root)
+SFTP_ENABLED=0
 DETACH=0
 PRIVATE_DB=0
 SERVING=0      # 1 once the gateway answers: from then on the run owns the gateway and the database
@@ -60,6 +67,7 @@ cleanup() {
   trap - EXIT INT TERM
   if ((DETACH && SERVING)); then exit "$status"; fi
   [[ -z $GATEWAY_PID ]] || gateway_stop
+  ((!SFTP_ENABLED)) || sftp_stop "$SFTP_RUN_DIR"
   if ((PRIVATE_DB && (DB_STARTED || SERVING))); then db_stop "$RUN_DB_DIR"; fi
   exit "$status"
 }
@@ -84,10 +92,25 @@ main() {
   info "making the development PKI in $PKI_DIR"
   "$REPO_ROOT/certs/make-dev-pki.sh" "$PKI_DIR"
   select_database
+  SFTP_PORT=${GATEWAY_SFTP_PORT:-2222}
+  [[ $SFTP_PORT =~ ^[0-9]+$ ]] || die "GATEWAY_SFTP_PORT must be a port number (got '$SFTP_PORT')"
+  if SFTP_DISABLED_REASON=$(sftp_unsupported_reason "$SFTP_DROP_ROOT"); then
+    SFTP_ENABLED=1
+    mkdir -p "$SFTP_DROP_ROOT"
+    chmod 755 "$LOCAL_DIR" "$SFTP_DROP_ROOT"
+  else
+    warn "the SFTP channel is disabled: $SFTP_DISABLED_REASON"
+  fi
   write_gateway_config "$port"
   info "migrating the database"
   gatewayctl migrate
   provision_dev_identities
+  if ((SFTP_ENABLED)); then
+    gatewayctl sftp provision
+    sftp_stop "$SFTP_RUN_DIR"
+    info "starting sshd for the SFTP drop area on 127.0.0.1:$SFTP_PORT"
+    sftp_start "$SFTP_RUN_DIR" "$SFTP_DROP_ROOT" "$SFTP_PORT" || die "sshd did not start (see $SFTP_RUN_DIR/sshd.log)"
+  fi
 
   if gateway_pid >/dev/null; then
     info "replacing the gateway that is already running"

@@ -32,7 +32,7 @@ clear_gateway_overrides() {
     case $name in
       GATEWAY_LISTEN_* | GATEWAY_PUBLIC_BASE_URL | GATEWAY_WORKERS | GATEWAY_TLS_* | GATEWAY_LIMITS_* | \
         GATEWAY_DB_* | GATEWAY_STORAGE_* | GATEWAY_WSDL_* | GATEWAY_MIGRATIONS_* | GATEWAY_LOG_* | GATEWAY_AUTH_* | \
-        GATEWAY_PUSH_*)
+        GATEWAY_PUSH_* | GATEWAY_BROKER_*)
         unset "$name"
         cleared+=("$name")
         ;;

@@ -12,6 +12,13 @@
 // pieces to and from a bare OpenSSL sink/source in this process, TLS 1.3 with a required client
 // certificate from the same PKI, on loopback.
 //
+// Broker mode (--url ... --broker): the same phases through the broker service (formidling): the
+// service owner first lets --reportee send and receive on broker service --broker-service through its
+// rights register (AddRightsBasic), each client initiates a shipment from --reportee to itself
+// (InitiateBrokerServiceBasic, not measured), uploads a ZIP-signed file with UploadFileStreamedBasic
+// and downloads it as the recipient with DownloadFileStreamedBasic (both MTOM, both as the end-user
+// system).
+//
 // Prints aggregate MB/s (1 MB = 10^6 bytes) per phase, per-transfer latency, errors, and a last line
 // "RESULT {json}" for scripts. Not a test: it asserts nothing.
 
@@ -29,6 +36,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -39,7 +47,9 @@
 #include <thread>
 #include <vector>
 
+#include "soapBasicHttpBinding_USCOREIBrokerServiceExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy.h"
 
@@ -49,14 +59,21 @@ using Clock = std::chrono::steady_clock;
 using InboundProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy;
 using InboundStreamedProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy;
 using ArchiveStreamedProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy;
+using BrokerProxy = BasicHttpBinding_USCOREIBrokerServiceExternalBasicProxy;
+using RightsProxy = BasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy;
 
 constexpr const char* kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 constexpr const char* kInboundStreamedPath = "/IntermediaryExternal/IntermediaryInboundBasicStreamed.svc";
 constexpr const char* kArchiveStreamedPath = "/ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc";
+constexpr const char* kBrokerPath = "/ServiceEngineExternal/BrokerServiceExternalBasic.svc";
+constexpr const char* kBrokerStreamedPath = "/ServiceEngineExternal/BrokerServiceExternalBasicStreamed.svc";
+constexpr const char* kRightsPath = "/RegisterExternal/RegisterSRRAgencyExternalBasic.svc";
 constexpr std::size_t kPiece = 64 * 1024;
 
 struct Options {
   bool baseline = false;
+  bool broker = false;
+  std::string broker_service = "5100";
   std::string url;  // https://host:port (gateway mode)
   std::string ca, cert, key, user, password_file;                            // the end-user system
   std::string owner_cert, owner_key, owner_user, owner_password_file;        // the service owner
@@ -75,6 +92,7 @@ struct Options {
                "                   [--gateway-pid PID] [common options]\n"
                "       stream_load --baseline --ca CA --cert PEM --key KEY --server-cert PEM --server-key KEY\n"
                "                   [common options]\n"
+               "                   [--broker [--broker-service CODE (5100)] [--reportee NUMBER (910000306)]]\n"
                "common: [--clients N (1)] [--rounds N (2)] [--bytes N (30000000)] [--label NAME]\n";
   std::exit(2);
 }
@@ -85,6 +103,10 @@ Options parse(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "--baseline") {
       o.baseline = true;
+      continue;
+    }
+    if (flag == "--broker") {
+      o.broker = true;
       continue;
     }
     if (flag == "--help") usage("");
@@ -107,6 +129,8 @@ Options parse(int argc, char** argv) {
     else if (flag == "--bytes") o.bytes = std::stoull(v);
     else if (flag == "--gateway-pid") o.gateway_pid = std::stoi(v);
     else if (flag == "--label") o.label = v;
+    else if (flag == "--broker-service") o.broker_service = v;
+    else if (flag == "--reportee") o.reportee = v;
     else usage("unknown option " + flag);
   }
   if (o.clients < 1 || o.rounds < 1 || o.bytes == 0) usage("--clients, --rounds and --bytes must be positive");
@@ -145,9 +169,11 @@ const std::vector<char>& pieceBytes() {
 
 struct Source {
   std::uint64_t total = 0, produced = 0;
+  bool zip = false;  // start with a ZIP local-file signature (the broker accepts ZIP archives only)
   std::size_t fill(char* buffer, std::size_t capacity) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>({capacity, kPiece, total - produced}));
     std::memcpy(buffer, pieceBytes().data(), n);
+    if (zip && produced == 0 && n >= 4) std::memcpy(buffer, "PK\x03\x04", 4);
     produced += n;
     return n;
   }
@@ -291,8 +317,8 @@ Transfer upload(const Options& o, const std::string& password, int element, int&
   };
   int* id = static_cast<int*>(soap_malloc(soap, sizeof(int)));
   *id = element;
-  // Fields by name: SOAP_ENV__Header holds the header elements of every service.
-  auto* header = soap_new_SOAP_ENV__Header(soap);
+  // By name: every service's header elements share one generated SOAP_ENV__Header.
+  SOAP_ENV__Header* header = soap_new_SOAP_ENV__Header(soap);
   header->iibs__AttachmentTypeName = text("application/octet-stream");
   header->iibs__EndUserSystemreference = text("bench");
   header->iibs__FileName = text("bench.bin");
@@ -365,6 +391,144 @@ Transfer download(const Options& o, const std::string& owner_password, int attac
   }
   t.ok = t.bytes == o.bytes;
   if (!t.ok) t.error = "download: received " + std::to_string(t.bytes) + " bytes";
+  return t;
+}
+
+// ---- broker mode --------------------------------------------------------------------------------
+
+// The owner lets the reportee send (Write, condition sender) and receive (Read, condition recipient).
+void grantBrokerRights(const Options& o, const std::string& owner_password) {
+  const std::string endpoint = o.url + kRightsPath;
+  auto c = proxy<RightsProxy>(o, endpoint, o.owner_cert, o.owner_key);
+  struct soap* soap = c->soap;
+  _srra__AddRightsBasic req;
+  _srra__AddRightsBasicResponse resp;
+  req.systemUserName = o.owner_user;
+  req.systemPassword = owner_password;
+  req.serviceCode = o.broker_service;
+  req.serviceEditionCode = 1;
+  req.insertRightList = soap_new_srr__AddRightRequestList(soap);
+  for (auto [right, condition] : {std::pair{reg__RegisterSRRRightsType__Write, "sender"},
+                                  std::pair{reg__RegisterSRRRightsType__Read, "recipient"}}) {
+    auto* r = soap_new_srr__AddRightRequest(soap);
+    r->Reportee = soap_new_std__string(soap);
+    *r->Reportee = o.reportee;
+    r->Right = right;
+    r->Condition = soap_new_std__string(soap);
+    *r->Condition = condition;
+    r->ValidTo = std::time(nullptr) + 24 * 3600;
+    req.insertRightList->AddRightRequest.push_back(r);
+  }
+  if (c->AddRightsBasic(&req, resp) != SOAP_OK) throw std::runtime_error("AddRightsBasic: " + faultText(soap));
+}
+
+// A new shipment from the reportee to itself; its file reference.
+std::string initiateShipment(const Options& o, const std::string& password, const std::string& reference) {
+  const std::string endpoint = o.url + kBrokerPath;
+  auto c = proxy<BrokerProxy>(o, endpoint, o.cert, o.key);
+  struct soap* soap = c->soap;
+  auto text = [&](const std::string& v) {
+    auto* s = soap_new_std__string(soap);
+    *s = v;
+    return s;
+  };
+  _brk__InitiateBrokerServiceBasic req;
+  _brk__InitiateBrokerServiceBasicResponse resp;
+  req.systemUserName = o.user;
+  req.systemPassword = password;
+  req.brokerServiceInitiation = soap_new_brks__BrokerServiceInitiation(soap);
+  auto* m = soap_new_brks__Manifest(soap);
+  m->ExternalServiceCode = text(o.broker_service);
+  m->ExternalServiceEditionCode = 1;
+  m->Reportee = text(o.reportee);
+  m->SendersReference = text(reference);
+  req.brokerServiceInitiation->Manifest = m;
+  req.brokerServiceInitiation->RecipientList = soap_new_brks__ArrayOfRecipient(soap);
+  auto* recipient = soap_new_brks__Recipient(soap);
+  recipient->PartyNumber = text(o.reportee);
+  req.brokerServiceInitiation->RecipientList->Recipient.push_back(recipient);
+  if (c->InitiateBrokerServiceBasic(&req, resp) != SOAP_OK || !resp.InitiateBrokerServiceBasicResult) {
+    throw std::runtime_error("InitiateBrokerServiceBasic: " + faultText(soap));
+  }
+  return *resp.InitiateBrokerServiceBasicResult;
+}
+
+Transfer brokerUpload(const Options& o, const std::string& password, const std::string& file_reference) {
+  Transfer t;
+  const std::string endpoint = o.url + kBrokerStreamedPath;
+  auto c = proxy<BrokerProxy>(o, endpoint, o.cert, o.key);
+  struct soap* soap = c->soap;
+  soap_set_omode(soap, SOAP_ENC_MTOM);
+  soap->fmimereadopen = [](struct soap*, void* handle, const char*, const char*, const char*) { return handle; };
+  soap->fmimeread = [](struct soap*, void* handle, char* buffer, size_t length) -> size_t {
+    return static_cast<Source*>(handle)->fill(buffer, length);
+  };
+  soap->fmimereadclose = [](struct soap*, void*) {};
+  auto text = [&](const std::string& v) {
+    auto* s = soap_new_std__string(soap);
+    *s = v;
+    return s;
+  };
+  SOAP_ENV__Header* header = soap_new_SOAP_ENV__Header(soap);
+  header->brk__FileName = text("bench.zip");
+  header->brk__Reference = text(file_reference);
+  header->brk__Reportee = text(o.reportee);
+  header->brk__SystemPassword = text(password);
+  header->brk__SystemUserName = text(o.user);
+  soap->header = header;
+  Source source;
+  source.total = o.bytes;
+  source.zip = true;
+  _brk__StreamedPayloadBasicBE request;
+  request.DataStream.__ptr = reinterpret_cast<unsigned char*>(&source);
+  request.DataStream.__size = static_cast<int>(o.bytes);
+  request.DataStream.id = soap_strdup(soap, "cid:bench-part@stream-load");
+  request.DataStream.type = soap_strdup(soap, "application/octet-stream");
+  request.DataStream.options = nullptr;
+  _brk__ReceiptExternalStreamedBE receipt;
+  const auto start = Clock::now();
+  const int rc = c->UploadFileStreamedBasic(&request, receipt);
+  t.ms = msSince(start);
+  t.bytes = source.produced;
+  if (rc != SOAP_OK) {
+    t.error = "broker upload: " + faultText(soap);
+    return t;
+  }
+  t.ok = t.bytes == o.bytes && receipt.ReceiptStatusCode && *receipt.ReceiptStatusCode == "OK";
+  if (!t.ok) t.error = "broker upload: sent " + std::to_string(t.bytes) + " bytes";
+  return t;
+}
+
+Transfer brokerDownload(const Options& o, const std::string& password, const std::string& file_reference) {
+  Transfer t;
+  const std::string endpoint = o.url + kBrokerStreamedPath;
+  auto c = proxy<BrokerProxy>(o, endpoint, o.cert, o.key);
+  struct soap* soap = c->soap;
+  Sink sink;
+  soap->user = &sink;
+  soap->fmimewriteopen = [](struct soap* s, void*, const char*, const char*, const char*,
+                            enum soap_mime_encoding) -> void* { return s->user; };
+  soap->fmimewrite = [](struct soap*, void* handle, const char*, size_t length) -> int {
+    static_cast<Sink*>(handle)->bytes += length;
+    return SOAP_OK;
+  };
+  soap->fmimewriteclose = [](struct soap*, void*) {};
+  _brk__DownloadFileStreamedBasic request;
+  _brk__DownloadFileStreamedBasicResponse response;
+  request.systemUserName = o.user;
+  request.systemPassword = password;
+  request.fileReference = file_reference;
+  request.reportee = o.reportee;
+  const auto start = Clock::now();
+  const int rc = c->DownloadFileStreamedBasic(&request, response);
+  t.ms = msSince(start);
+  t.bytes = sink.bytes;
+  if (rc != SOAP_OK) {
+    t.error = "broker download: " + faultText(soap);
+    return t;
+  }
+  t.ok = t.bytes == o.bytes;
+  if (!t.ok) t.error = "broker download: received " + std::to_string(t.bytes) + " bytes";
   return t;
 }
 
@@ -591,6 +755,7 @@ int main(int argc, char** argv) {
       const std::string password = readSecret(o.password_file);
       const std::string owner_password = readSecret(o.owner_password_file);
       const auto stamp = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+      if (o.broker) grantBrokerRights(o, owner_password);
       // Round -1 is a warm-up of 1 MB transfers (not reported): the gateway's first requests touch
       // worker stacks, TLS and database state once, which is not memory per upload.
       for (int r = -1; r < o.rounds; ++r) {
@@ -599,12 +764,21 @@ int main(int argc, char** argv) {
         if (r < 0) round_options.bytes = std::min<std::uint64_t>(o.bytes, 1000000);
         const Options& ro = round_options;
         std::vector<int> elements(o.clients), attachments(o.clients, 0);
+        std::vector<std::string> shipments(o.clients);
         for (int i = 0; i < o.clients; ++i) {
-          elements[i] = newFormTask(o, password, "stream-" + stamp + "-" + std::to_string(r) + "-" + std::to_string(i));
+          const std::string reference = "stream-" + stamp + "-" + std::to_string(r) + "-" + std::to_string(i);
+          if (o.broker) {
+            shipments[i] = initiateShipment(o, password, reference);
+          } else {
+            elements[i] = newFormTask(o, password, reference);
+          }
         }
-        Phase up = runPhase(o.clients, o.gateway_pid,
-                            [&](int i) { return upload(ro, password, elements[i], attachments[i]); });
+        Phase up = runPhase(o.clients, o.gateway_pid, [&](int i) {
+          if (o.broker) return brokerUpload(ro, password, shipments[i]);
+          return upload(ro, password, elements[i], attachments[i]);
+        });
         Phase down = runPhase(o.clients, o.gateway_pid, [&](int i) {
+          if (o.broker) return brokerDownload(ro, password, shipments[i]);
           if (attachments[i] == 0) return Transfer{false, 0, 0, "no attachment to download (upload failed)"};
           return download(ro, owner_password, attachments[i]);
         });

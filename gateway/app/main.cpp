@@ -17,10 +17,13 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "auth/credential_verifier.h"
 #include "common/log.h"
+#include "batch/batch_channel.h"
 #include "config/gateway_config.h"
+#include "core/broker_retention_job.h"
 #include "core/services.h"
 #include "delivery/notification_worker.h"
 #include "persistence/database.h"
@@ -73,6 +76,8 @@ Result<std::unique_ptr<push::DeliveryWorker>> startPushWorker(const config::Gate
   options.threads = p.threads;
   options.poll_interval = std::chrono::milliseconds(p.poll_interval_ms);
   options.lease = std::chrono::milliseconds(p.lease_ms);
+  options.longest_delivery = std::chrono::seconds(p.connect_timeout_seconds + 2 * p.io_timeout_seconds);
+  options.outcomes_per_commit = p.outcomes_per_commit;
   options.retry.max_attempts = p.max_attempts;
   options.retry.backoff_initial = std::chrono::milliseconds(p.backoff_initial_ms);
   options.retry.backoff_max = std::chrono::milliseconds(p.backoff_max_ms);
@@ -125,16 +130,18 @@ int run(const std::string& config_path) {
   limits.max_notifications_per_request = c.limits.max_notifications_per_request;
   limits.max_correspondence_status = c.limits.max_correspondence_status;
   limits.max_correspondence_inbox = c.limits.max_correspondence_inbox;
+  limits.max_broker_file_bytes = c.limits.max_broker_file_bytes;
+  limits.broker_default_availability_days = c.broker.default_availability_days;
   core::Services core(*database.value(), *files.value(), verifier, limits);
 
   persistence::Database& db = *database.value();
   auto server = server::Server::create(c, services::makeEndpoints(core), [&db] { return db.ping(); });
   if (!server.ok()) return startupFailed("server", server.status());
   if (Status s = server.value()->start(); !s.ok()) return startupFailed("server", s);
-  std::unique_ptr<delivery::NotificationWorker> delivery;
-  if (c.delivery.enabled) {
-    delivery = delivery::NotificationWorker::create(db.notifications(), c.delivery);
-    delivery->start();
+  std::vector<std::unique_ptr<delivery::NotificationWorker>> delivery;
+  for (int i = 0; c.delivery.enabled && i < c.delivery.threads; ++i) {
+    delivery.push_back(delivery::NotificationWorker::create(db.notifications(), c.delivery));
+    delivery.back()->start();
   }
 
   auto worker = startPushWorker(c, db, *files.value());
@@ -142,12 +149,41 @@ int run(const std::string& config_path) {
     server.value()->stop();
     return startupFailed("push", worker.status());
   }
+  std::unique_ptr<core::BrokerRetentionJob> retention;
+  if (c.broker.retention_enabled) {
+    retention = std::make_unique<core::BrokerRetentionJob>(core.brokers(),
+                                                           std::chrono::seconds(c.broker.retention_interval_seconds));
+    retention->start();
+  }
+
+  std::unique_ptr<batch::BatchChannel> batch_channel;
+  if (c.sftp.enabled) {
+    batch::BatchChannelOptions options;
+    options.root = c.sftp.root;
+    options.uid_base = c.sftp.uid_base;
+    options.writer.max_items = c.sftp.batch_max_items;
+    options.writer.max_age = std::chrono::seconds(c.sftp.batch_max_age_seconds);
+    options.writer.poll_interval = std::chrono::milliseconds(c.sftp.poll_interval_ms);
+    options.writer.max_attachment_bytes = c.sftp.max_attachment_bytes;
+    if (!c.push.temp_dir.empty()) options.writer.temp_dir = c.push.temp_dir;
+    options.inbound.interval = std::chrono::milliseconds(c.sftp.poll_interval_ms);
+    options.inbound.max_file_bytes = c.sftp.max_inbound_bytes;
+    auto started = batch::BatchChannel::start(db, *files.value(), core, options);
+    if (!started.ok()) {
+      if (worker.value()) worker.value()->stop();
+      server.value()->stop();
+      return startupFailed("sftp", started.status());
+    }
+    batch_channel = std::move(started).value();
+  }
 
   const int signal = server::waitForShutdownSignal();
   log::info("shutdown.requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  if (batch_channel) batch_channel->stop();  // finishes the file in hand
   if (worker.value()) worker.value()->stop();  // lets the delivery in progress finish and record
   server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it
-  if (delivery) delivery->stop();  // finishes the message in hand
+  for (auto& d : delivery) d->stop();  // each finishes the message in hand
+  if (retention) retention->stop();
   return kExitOk;
 }
 

@@ -94,11 +94,18 @@ const std::map<std::string, Setter>& keys() {
       {"delivery.enabled", number([](GatewayConfig& c) -> auto& { return c.delivery.enabled; })},
       {"delivery.poll_interval_ms", number([](GatewayConfig& c) -> auto& { return c.delivery.poll_interval_ms; })},
       {"delivery.batch_size", number([](GatewayConfig& c) -> auto& { return c.delivery.batch_size; })},
+      {"delivery.threads", number([](GatewayConfig& c) -> auto& { return c.delivery.threads; })},
       {"delivery.lease_seconds", number([](GatewayConfig& c) -> auto& { return c.delivery.lease_seconds; })},
       {"delivery.max_attempts", number([](GatewayConfig& c) -> auto& { return c.delivery.max_attempts; })},
       {"delivery.backoff_base_seconds",
        number([](GatewayConfig& c) -> auto& { return c.delivery.backoff_base_seconds; })},
       {"delivery.backoff_max_seconds", number([](GatewayConfig& c) -> auto& { return c.delivery.backoff_max_seconds; })},
+      {"limits.max_broker_file_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_broker_file_bytes; })},
+      {"broker.default_availability_days",
+       number([](GatewayConfig& c) -> auto& { return c.broker.default_availability_days; })},
+      {"broker.retention_interval_seconds",
+       number([](GatewayConfig& c) -> auto& { return c.broker.retention_interval_seconds; })},
+      {"broker.retention_enabled", number([](GatewayConfig& c) -> auto& { return c.broker.retention_enabled; })},
       {"limits.max_streamed_attachment_bytes",
        number([](GatewayConfig& c) -> auto& { return c.limits.max_streamed_attachment_bytes; })},
       {"db.host", text([](GatewayConfig& c) -> auto& { return c.database.host; })},
@@ -128,6 +135,7 @@ const std::map<std::string, Setter>& keys() {
       {"push.backoff_max_ms", number([](GatewayConfig& c) -> auto& { return c.push.backoff_max_ms; })},
       {"push.queue_retry_interval_ms", number([](GatewayConfig& c) -> auto& { return c.push.queue_retry_interval_ms; })},
       {"push.lease_ms", number([](GatewayConfig& c) -> auto& { return c.push.lease_ms; })},
+      {"push.outcomes_per_commit", number([](GatewayConfig& c) -> auto& { return c.push.outcomes_per_commit; })},
       {"push.connect_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.push.connect_timeout_seconds; })},
       {"push.io_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.push.io_timeout_seconds; })},
       {"push.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.push.max_attachment_bytes; })},
@@ -135,6 +143,16 @@ const std::map<std::string, Setter>& keys() {
       {"push.client_certificate", text([](GatewayConfig& c) -> auto& { return c.push.client_certificate; })},
       {"push.client_key", text([](GatewayConfig& c) -> auto& { return c.push.client_key; })},
       {"push.ca_bundle", text([](GatewayConfig& c) -> auto& { return c.push.ca_bundle; })},
+      {"sftp.enabled", number([](GatewayConfig& c) -> auto& { return c.sftp.enabled; })},
+      {"sftp.root", text([](GatewayConfig& c) -> auto& { return c.sftp.root; })},
+      {"sftp.host", text([](GatewayConfig& c) -> auto& { return c.sftp.host; })},
+      {"sftp.port", number([](GatewayConfig& c) -> auto& { return c.sftp.port; })},
+      {"sftp.uid_base", number([](GatewayConfig& c) -> auto& { return c.sftp.uid_base; })},
+      {"sftp.batch_max_items", number([](GatewayConfig& c) -> auto& { return c.sftp.batch_max_items; })},
+      {"sftp.batch_max_age_seconds", number([](GatewayConfig& c) -> auto& { return c.sftp.batch_max_age_seconds; })},
+      {"sftp.poll_interval_ms", number([](GatewayConfig& c) -> auto& { return c.sftp.poll_interval_ms; })},
+      {"sftp.max_inbound_bytes", number([](GatewayConfig& c) -> auto& { return c.sftp.max_inbound_bytes; })},
+      {"sftp.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.sftp.max_attachment_bytes; })},
       {"auth.system_cache_seconds", number([](GatewayConfig& c) -> auto& { return c.system_cache_seconds; })},
   };
   return table;
@@ -199,12 +217,32 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
   if (starttls != "required" && starttls != "optional" && starttls != "off") {
     return Status::InvalidArgument("smtp.starttls must be required, optional or off");
   }
-  if (config.delivery.max_attempts < 1 || config.delivery.batch_size < 1 || config.delivery.lease_seconds < 1) {
-    return Status::InvalidArgument("delivery.max_attempts, delivery.batch_size and delivery.lease_seconds must be at least 1");
+  if (config.delivery.max_attempts < 1 || config.delivery.batch_size < 1 || config.delivery.lease_seconds < 1 ||
+      config.delivery.threads < 1) {
+    return Status::InvalidArgument(
+        "delivery.max_attempts, delivery.batch_size, delivery.lease_seconds and delivery.threads must be at least 1");
+  }
+  if (config.push.outcomes_per_commit < 1) return Status::InvalidArgument("push.outcomes_per_commit must be at least 1");
+  if (static_cast<long>(config.push.lease_ms) <=
+      1000L * (config.push.connect_timeout_seconds + 2L * config.push.io_timeout_seconds)) {
+    return Status::InvalidArgument("push.lease_ms must exceed push.connect_timeout_seconds + 2 x "
+                                   "push.io_timeout_seconds (one delivery's longest time)");
   }
   if (config.push.max_attachment_bytes > kMaxPushAttachmentBytes) {
     return Status::InvalidArgument("push.max_attachment_bytes must be at most 1073741824 (1 GiB): the ZIP is sent "
                                    "as one in-memory base64 value");
+  }
+  if (config.sftp.enabled && config.sftp.root.empty()) return Status::InvalidArgument("sftp.enabled needs sftp.root");
+  if (config.sftp.batch_max_items < 1 || config.sftp.batch_max_age_seconds < 0 || config.sftp.poll_interval_ms < 1 ||
+      config.sftp.uid_base < 1000 || config.sftp.max_inbound_bytes < 1) {
+    return Status::InvalidArgument("sftp.batch_max_items, sftp.poll_interval_ms and sftp.max_inbound_bytes must be at "
+                                   "least 1, sftp.batch_max_age_seconds at least 0, sftp.uid_base at least 1000");
+  }
+  if (config.limits.max_broker_file_bytes < 1 || config.limits.max_broker_file_bytes > 2147483647L) {
+    return Status::InvalidArgument("limits.max_broker_file_bytes must be 1 to 2147483647 (gSOAP sizes a part with an int)");
+  }
+  if (config.broker.default_availability_days < 1 || config.broker.retention_interval_seconds < 1) {
+    return Status::InvalidArgument("broker.default_availability_days and broker.retention_interval_seconds must be at least 1");
   }
   if (config.server.public_base_url.empty()) {
     config.server.public_base_url = "https://" + config.server.host + ":" + std::to_string(config.server.port);

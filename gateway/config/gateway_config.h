@@ -51,6 +51,29 @@ struct LimitsConfig {
   int max_correspondence_status = 1000;     // GetCorrespondenceStatusDetails/History: results, then LimitReached
   int max_correspondence_inbox = 500;       // CorrespondenceExternal GetCorrespondenceListBasic: results, then LimitReached
   long max_streamed_attachment_bytes = 1L << 30;  // one attachment on a ...Streamed endpoint (1 GiB)
+  long max_broker_file_bytes = 1L << 30;          // one broker file (UploadFileStreamedBasic, 1 GiB)
+};
+
+// The broker service (formidling).
+struct BrokerConfig {
+  int default_availability_days = 30;     // when a broker service has no period of its own
+  int retention_interval_seconds = 300;   // how often the retention job looks for expired files
+  bool retention_enabled = true;          // run the retention job in this process
+};
+
+// The SFTP drop area and batch channel (gateway/sftp, gateway/batch; docs/configuration.md).
+struct SftpConfig {
+  bool enabled = false;             // write batch files and poll inbound folders in this process
+  std::string root;                 // the drop area; every component of the path must be root-owned and
+                                    // not group/world writable (sshd's ChrootDirectory rule), so not /tmp
+  std::string host = "127.0.0.1";   // where the scripts' sshd listens (printed, written to dev-env.json)
+  int port = 2222;
+  int uid_base = 61000;             // owner accounts get uid = gid = uid_base + owner id
+  int batch_max_items = 100;        // submissions per outbound batch file
+  int batch_max_age_seconds = 60;   // a batch file is written once its oldest submission waited this long
+  int poll_interval_ms = 1000;      // the writer and the inbound poller look this often
+  long max_inbound_bytes = 64L << 20;  // a larger inbound file is moved to failed/ unread
+  long max_attachment_bytes = 64L << 20;  // attachments per submission in one batch ZIP
 };
 
 // The most push.max_attachment_bytes may be (gSOAP holds a base64Binary's size in an int).
@@ -66,6 +89,7 @@ struct PushConfig {
   int backoff_max_ms = 3600000;
   int queue_retry_interval_ms = 60000;  // queue mode (fault / network error): retry of the oldest item
   int lease_ms = 120000;            // channel lease; must exceed connect + send + receive timeouts
+  int outcomes_per_commit = 32;     // delivery outcomes recorded per transaction (re-sent after a crash)
   int connect_timeout_seconds = 10;
   int io_timeout_seconds = 30;
   long max_attachment_bytes = 64L << 20;  // attachments per pushed item (sent as one ZIP), else dead (64 MiB)
@@ -100,7 +124,8 @@ struct SmsConfig {
 struct DeliveryConfig {
   int enabled = 1;                          // 0: this process sends nothing (another one may)
   int poll_interval_ms = 1000;              // idle wait between looks at the outbox
-  int batch_size = 20;                      // messages claimed at a time
+  int threads = 2;                          // workers, each with its own relay connection
+  int batch_size = 20;                      // messages claimed at a time (and recorded sent in one commit)
   int lease_seconds = 300;                  // a claimed message is another worker's again after this
   int max_attempts = 8;                     // then the message is dead (gatewayctl notification list --dead)
   int backoff_base_seconds = 30;            // retry n waits base * 2^(n-1) seconds ...
@@ -110,10 +135,12 @@ struct DeliveryConfig {
 };
 
 struct GatewayConfig {
+  BrokerConfig broker;
   ServerConfig server;
   TlsConfig tls;
   LimitsConfig limits;
   PushConfig push;
+  SftpConfig sftp;
   persistence::DatabaseConfig database;
   DeliveryConfig delivery;
   std::string storage_root = ".local/files";

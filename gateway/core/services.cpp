@@ -2,6 +2,8 @@
 
 #include "core/archive_service.h"
 #include "core/correspondence_service.h"
+#include "core/batch_logging_service.h"
+#include "core/broker_service.h"
 #include "core/notification_service.h"
 #include "core/prefill_service.h"
 #include "core/receipt_service.h"
@@ -29,7 +31,9 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
           CorrespondenceLimits{{limits.max_attachments, limits.max_attachment_bytes, limits.max_form_data_bytes},
                                limits.max_correspondence_status,
                                limits.max_correspondence_inbox})),
-      streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)) {}
+      streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)),
+      batch_logging_(std::make_unique<BatchLoggingService>(database)),
+      brokers_(std::make_unique<BrokerService>(database, files, limits)) {}
 
 Services::~Services() = default;
 
@@ -42,6 +46,8 @@ ServiceRightsService& Services::serviceRights() { return *service_rights_; }
 NotificationService& Services::notifications() { return *notifications_; }
 CorrespondenceService& Services::correspondences() { return *correspondences_; }
 StreamedAttachmentService& Services::streamedAttachments() { return *streamed_attachments_; }
+BatchLoggingService& Services::batchLogging() { return *batch_logging_; }
+BrokerService& Services::brokers() { return *brokers_; }
 auth::CredentialVerifier& Services::verifier() { return verifier_; }
 persistence::Database& Services::database() { return database_; }
 

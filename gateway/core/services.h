@@ -31,6 +31,10 @@ struct CoreLimits {
   int max_notifications_per_request = 50;   // SendStandaloneNotification: 40014 beyond this
   int max_correspondence_status = 1000;     // GetCorrespondenceStatusDetails/History: then LimitReached
   int max_correspondence_inbox = 500;       // CorrespondenceExternal GetCorrespondenceListBasic: then LimitReached
+  // Broker service: the largest file UploadFileStreamedBasic accepts (streamed to the file store),
+  // and how long an uploaded file stays available when its service sets no period of its own.
+  long max_broker_file_bytes = 1L << 30;
+  int broker_default_availability_days = 30;
 };
 
 class SubmissionService;
@@ -42,6 +46,8 @@ class ServiceRightsService;
 class NotificationService;
 class CorrespondenceService;
 class StreamedAttachmentService;
+class BatchLoggingService;
+class BrokerService;
 
 class Services {
  public:
@@ -58,6 +64,8 @@ class Services {
   NotificationService& notifications();
   CorrespondenceService& correspondences();
   StreamedAttachmentService& streamedAttachments();
+  BatchLoggingService& batchLogging();
+  BrokerService& brokers();
   auth::CredentialVerifier& verifier();
   persistence::Database& database();
 
@@ -73,6 +81,8 @@ class Services {
   std::unique_ptr<NotificationService> notifications_;
   std::unique_ptr<CorrespondenceService> correspondences_;
   std::unique_ptr<StreamedAttachmentService> streamed_attachments_;
+  std::unique_ptr<BatchLoggingService> batch_logging_;
+  std::unique_ptr<BrokerService> brokers_;
 };
 
 }  // namespace gateway::core

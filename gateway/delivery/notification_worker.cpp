@@ -68,27 +68,41 @@ int NotificationWorker::runOnce() {
       std::chrono::seconds(std::max(config_.smtp.timeout_seconds, config_.sms.timeout_seconds) + 1);
   const auto lease = std::chrono::seconds(config_.lease_seconds);
   int handled = 0;
+  std::vector<persistence::OutboxLease> sent;
+  std::vector<persistence::OutboxLease> untried;
   for (const persistence::OutboxMessage& message : claimed.value()) {
-    if (std::chrono::steady_clock::now() - claimed_at + longest_send >= lease) {
-      log::warn("delivery.lease_short", {{"left_for_later", std::to_string(claimed->size() - handled)}});
-      break;
+    if (!untried.empty() || stopping_ || std::chrono::steady_clock::now() - claimed_at + longest_send >= lease) {
+      untried.push_back({message.id, message.lease_token});
+      continue;
     }
-    deliver(message);
+    if (deliver(message)) sent.push_back({message.id, message.lease_token});
     ++handled;
+  }
+  // One commit for the batch's successes: a crash before it re-sends at most batch_size messages.
+  if (!sent.empty()) {
+    auto recorded = repository_.markAllSent(sent);
+    if (!recorded.ok() || recorded.value() != static_cast<int>(sent.size())) {
+      log::warn("delivery.sent_not_recorded",
+                {{"sent", std::to_string(sent.size())},
+                 {"recorded", recorded.ok() ? std::to_string(recorded.value()) : recorded.status().message()}});
+    }
+  }
+  if (!untried.empty()) {
+    Status s = repository_.release(untried);
+    log::info("delivery.released", {{"messages", std::to_string(untried.size())},
+                                    {"recorded", s.ok() ? "yes" : s.message()}});
   }
   return handled;
 }
 
-void NotificationWorker::deliver(const persistence::OutboxMessage& m) {
+bool NotificationWorker::deliver(const persistence::OutboxMessage& m) {
   Sender& sender = m.transport == persistence::OutboxTransport::kSms ? *sms_ : *email_;
   const Status sent = sender.send(m);
   const std::string id = std::to_string(m.id);
   const char* transport = persistence::outboxTransportName(m.transport);
   if (sent.ok()) {
-    Status s = repository_.markSent(m.id, m.lease_token);
-    log::info("delivery.sent", {{"id", id}, {"transport", transport}, {"attempt", std::to_string(m.attempts)},
-                                {"recorded", s.ok() ? "yes" : s.message()}});
-    return;
+    log::info("delivery.sent", {{"id", id}, {"transport", transport}, {"attempt", std::to_string(m.attempts)}});
+    return true;
   }
   const bool permanent = sent.code() == StatusCode::kInvalidArgument;
   std::optional<std::time_t> retry_at;
@@ -100,6 +114,7 @@ void NotificationWorker::deliver(const persistence::OutboxMessage& m) {
   (retry_at ? log::warn : log::error)(retry_at ? "delivery.retry" : "delivery.dead",
                                       {{"id", id}, {"transport", transport}, {"attempt", std::to_string(m.attempts)},
                                        {"error", sent.message()}, {"recorded", s.ok() ? "yes" : s.message()}});
+  return false;
 }
 
 }  // namespace gateway::delivery

@@ -1,14 +1,17 @@
 #pragma once
-// The outbox worker of gatewayd: one background thread that claims due outbox messages
-// (NotificationRepository::claim, lease + SKIP LOCKED, so several gateway processes may run it at
-// once), sends each through its transport and records the outcome: sent (sent_at), pending again
-// after retryDelay() (last_error), or dead after config.max_attempts or a permanent refusal.
+// One outbox worker of gatewayd (gatewayd runs `delivery.threads` of them): a background thread that
+// claims due outbox messages (NotificationRepository::claim, lease + SKIP LOCKED, so several workers
+// and gateway processes may run at once), sends each through its transport and records the outcome:
+// sent (sent_at), pending again after retryDelay() (last_error), or dead after config.max_attempts
+// or a permanent refusal. The sent messages of a claim are recorded together in one transaction
+// after the claim is done, so a crash in between re-sends at most batch_size messages; failures are
+// recorded at once.
 //
 // Lifetime: start() once, stop() once (also from the destructor); stop() wakes the thread, lets
 // the message in hand finish (bounded by the transports' timeouts) and joins. Messages claimed but
-// not yet sent when stopping stay "sending" until their lease expires, then any worker resends them.
-// A message is started only while its lease still outlasts the longest send (the transports'
-// timeouts), so no other worker can claim it while it is being sent.
+// not tried (stopping, or the lease would not outlast one more send: a message is started only while
+// its lease outlasts the transports' timeouts, so no other worker can claim it while it is being
+// sent) are released: due again at once, their attempt not counted.
 
 #include <atomic>
 #include <condition_variable>
@@ -42,7 +45,8 @@ class NotificationWorker {
 
  private:
   void loop();
-  void deliver(const persistence::OutboxMessage& message);
+  // Sends one message; on failure records it (retry or dead). True when it was sent.
+  bool deliver(const persistence::OutboxMessage& message);
 
   persistence::NotificationRepository& repository_;
   config::DeliveryConfig config_;

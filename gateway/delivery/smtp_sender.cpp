@@ -40,19 +40,29 @@ Status SmtpSender::send(const persistence::OutboxMessage& message) {
   parts.date = std::time(nullptr);
   const std::string data = buildEmail(parts);
 
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return Status::Internal("curl_easy_init failed");
-  CURL* c = curl.get();
-  const std::string url = "smtp://" + config_.host + ":" + std::to_string(config_.port);
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_USE_SSL, config_.starttls == "required"   ? static_cast<long>(CURLUSESSL_ALL)
-                                       : config_.starttls == "optional" ? static_cast<long>(CURLUSESSL_TRY)
-                                                                         : static_cast<long>(CURLUSESSL_NONE));
-  if (!config_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, config_.ca_file.c_str());
-  if (!config_.username.empty()) {
-    curl_easy_setopt(c, CURLOPT_USERNAME, config_.username.c_str());
-    curl_easy_setopt(c, CURLOPT_PASSWORD, config_.password.c_str());
+  if (!curl_) {
+    curl_.reset(curl_easy_init());
+    if (!curl_) return Status::Internal("curl_easy_init failed");
+    CURL* c = curl_.get();
+    const std::string url = "smtp://" + config_.host + ":" + std::to_string(config_.port);
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());  // libcurl copies option strings
+    curl_easy_setopt(c, CURLOPT_USE_SSL, config_.starttls == "required"   ? static_cast<long>(CURLUSESSL_ALL)
+                                         : config_.starttls == "optional" ? static_cast<long>(CURLUSESSL_TRY)
+                                                                           : static_cast<long>(CURLUSESSL_NONE));
+    if (!config_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, config_.ca_file.c_str());
+    if (!config_.username.empty()) {
+      curl_easy_setopt(c, CURLOPT_USERNAME, config_.username.c_str());
+      curl_easy_setopt(c, CURLOPT_PASSWORD, config_.password.c_str());
+    }
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(config_.timeout_seconds));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(config_.timeout_seconds));
+    curl_easy_setopt(c, CURLOPT_READFUNCTION, &readChunk);
+    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+    // Relays drop idle clients (often after a minute or more); an older connection is not reused.
+    curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, 30L);
   }
+  CURL* c = curl_.get();
   const std::string mail_from = "<" + from + ">";
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, mail_from.c_str());
   const std::string rcpt = "<" + message.recipient + ">";
@@ -60,16 +70,13 @@ Status SmtpSender::send(const persistence::OutboxMessage& message) {
                                                                  &curl_slist_free_all);
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients.get());
   Upload upload{data};
-  curl_easy_setopt(c, CURLOPT_READFUNCTION, &readChunk);
   curl_easy_setopt(c, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(config_.timeout_seconds));
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(config_.timeout_seconds));
   const CURLcode rc = curl_easy_perform(c);
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);  // the list dies with this call
   if (rc == CURLE_OK) return Status::Ok();
   long reply = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
+  curl_.reset();  // after any error the next message starts on a fresh connection
   const std::string why = std::string("SMTP: ") + curl_easy_strerror(rc) + (reply ? " (reply " + std::to_string(reply) + ")" : "");
   if (reply >= 500 && reply < 600) return Status::InvalidArgument(why);
   return Status::Unavailable(why);

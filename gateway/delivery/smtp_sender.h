@@ -1,6 +1,12 @@
 #pragma once
 // E-mail through the configured SMTP relay with libcurl's SMTP client (STARTTLS required,
-// optional or off; AUTH when a username is set). One connection per message.
+// optional or off; AUTH when a username is set). The connection is kept open between messages
+// (libcurl reuses it for the next MAIL FROM) and dropped after any error. Not thread-safe: one
+// sender per worker thread.
+
+#include <curl/curl.h>
+
+#include <memory>
 
 #include "config/gateway_config.h"
 #include "delivery/sender.h"
@@ -15,6 +21,7 @@ class SmtpSender final : public Sender {
 
  private:
   config::SmtpConfig config_;
+  std::unique_ptr<CURL, void (*)(CURL*)> curl_{nullptr, &curl_easy_cleanup};
 };
 
 }  // namespace gateway::delivery

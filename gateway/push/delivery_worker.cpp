@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
+#include <map>
 #include <random>
 
 #include "common/log.h"
@@ -69,62 +71,132 @@ int DeliveryWorker::runOnce(ReceiverClient& client, const std::string& holder) {
 }
 
 int DeliveryWorker::deliverChannel(persistence::Id service_id, ReceiverClient& client, const std::string& holder) {
-  int attempts = 0;
-  for (int n = 0; n < options_.max_items_per_claim && !stopping_; ++n) {
-    // Claimed (or renewed) before every item, so the lease always covers the delivery in progress.
-    auto channel = push_.claimChannel(service_id, holder, options_.lease);
-    if (!channel.ok() || !channel.value()) break;
-    auto head = push_.headItem(service_id);
-    if (!head.ok() || !head.value() || !head.value()->due) break;
-    const persistence::PushItem& item = *head.value();
+  using Clock = std::chrono::steady_clock;
+  auto channel = push_.claimChannel(service_id, holder, options_.lease);
+  if (!channel.ok() || !channel.value()) return 0;
+  Clock::time_point claimed_at = Clock::now();
+  const auto leaseCoversNextDelivery = [&] {
+    return Clock::now() - claimed_at + options_.longest_delivery < options_.lease;
+  };
 
-    persistence::PushAttempt attempt;
-    auto submission = submissions_.getById(item.owner_id, item.submission_id);
-    if (submission.status().code() == StatusCode::kNotFound) {
-      attempt.state = PushState::kDead;
-      attempt.result_text = "the archived submission is gone";
-    } else if (!submission.ok()) {
-      log::warn("push.load_failed", {{"item", std::to_string(item.id)}, {"error", submission.status().message()}});
+  int sent = 0;
+  int handled = 0;
+  std::vector<persistence::PushOutcome> unrecorded;
+  Clock::time_point oldest_unrecorded;
+  bool waiting = false;  // the channel has to wait (retry later, queue mode, lost lease, load failure)
+  while (!waiting && !stopping_ && handled < options_.max_items_per_claim) {
+    const int want = std::min(std::max(1, options_.outcomes_per_commit), options_.max_items_per_claim - handled);
+    auto items = push_.pendingItems(service_id, want);
+    if (!items.ok() || items.value().empty()) break;
+    std::vector<persistence::Id> ids;
+    for (const persistence::PushItem& item : items.value()) ids.push_back(item.submission_id);
+    auto loaded = submissions_.getManyById(items.value().front().owner_id, ids);
+    if (!loaded.ok()) {
+      log::warn("push.load_failed", {{"service_id", std::to_string(service_id)}, {"error", loaded.status().message()}});
       break;
-    } else if (auto zip = buildAttachmentZip(files_, submission.value().attachments, options_.max_attachment_bytes,
-                                             options_.temp_dir);
-               !zip.ok() && zip.status().code() == StatusCode::kResourceExhausted) {
-      attempt.state = PushState::kDead;  // never sent with part of its data; redrive after raising the limit
-      attempt.count_attempt = false;     // the receiver never saw it
-      attempt.result_text = "not sent: " + zip.status().message();
-    } else if (!zip.ok() && zip.status().code() != StatusCode::kUnavailable) {
-      attempt.state = PushState::kDead;
-      attempt.count_attempt = false;
-      attempt.result_text = "not sent: attachment bytes unreadable: " + zip.status().message();
-    } else if (!zip.ok()) {
-      log::warn("push.attachments_failed", {{"item", std::to_string(item.id)}, {"error", zip.status().message()}});
-      break;
-    } else {
-      DeliveryRequest request;
-      request.attachments = std::move(zip).value();
-      request.url = channel.value()->receiver_url;
-      request.username = channel.value()->receiver_username;
-      request.password = channel.value()->receiver_password;
-      request.receivers_reference = submission.value().archive_reference;
-      request.sequence_number = item.sequence_number;
-      request.batch = buildDataBatch(submission.value(), item.sequence_number, std::time(nullptr));
-      const ReceiverOutcome outcome = client.deliver(request);
-      ++attempts;
-      attempt = decide(outcome, item.attempts, options_.retry);
     }
-    Status recorded = push_.recordAttempt(holder, item, attempt);
+    std::map<persistence::Id, const persistence::ArchivedSubmission*> submissions;
+    for (const auto& submission : loaded.value()) submissions[submission.id] = &submission;
+    for (const persistence::PushItem& item : items.value()) {
+      if (stopping_ || !item.due) {
+        waiting = true;
+        break;
+      }
+      if (!leaseCoversNextDelivery()) {
+        if (!record(holder, unrecorded)) {
+          waiting = true;
+          break;
+        }
+        auto renewed = push_.claimChannel(service_id, holder, options_.lease);
+        if (!renewed.ok() || !renewed.value()) {
+          waiting = true;
+          break;
+        }
+        channel = std::move(renewed);
+        claimed_at = Clock::now();
+      }
+      auto found = submissions.find(item.submission_id);
+      auto attempt = attemptItem(item, found == submissions.end() ? nullptr : found->second, *channel.value(), client,
+                                 sent);
+      if (!attempt) {
+        waiting = true;
+        break;
+      }
+      if (unrecorded.empty()) oldest_unrecorded = Clock::now();
+      unrecorded.push_back({item, std::move(*attempt)});
+      ++handled;
+      const bool must_wait = unrecorded.back().attempt.state == PushState::kPending;
+      if (must_wait || static_cast<int>(unrecorded.size()) >= options_.outcomes_per_commit ||
+          Clock::now() - oldest_unrecorded >= options_.max_unrecorded_age) {
+        if (!record(holder, unrecorded) || must_wait) {
+          waiting = true;
+          break;
+        }
+      }
+    }
+    if (!record(holder, unrecorded)) break;
+  }
+  record(holder, unrecorded);
+  if (Status s = push_.releaseChannel(service_id, holder); !s.ok()) {
+    log::warn("push.release_failed", {{"service_id", std::to_string(service_id)}, {"error", s.message()}});
+  }
+  return sent;
+}
+
+std::optional<persistence::PushAttempt> DeliveryWorker::attemptItem(const persistence::PushItem& item,
+                                                                    const persistence::ArchivedSubmission* submission,
+                                                                    const persistence::DeliveryChannel& channel,
+                                                                    ReceiverClient& client, int& sent) {
+  persistence::PushAttempt attempt;
+  if (submission == nullptr) {
+    attempt.state = PushState::kDead;
+    attempt.result_text = "the archived submission is gone";
+    return attempt;
+  }
+  auto zip = buildAttachmentZip(files_, submission->attachments, options_.max_attachment_bytes,
+                                options_.temp_dir);
+  if (!zip.ok() && zip.status().code() == StatusCode::kResourceExhausted) {
+    attempt.state = PushState::kDead;  // never sent with part of its data; redrive after raising the limit
+    attempt.count_attempt = false;     // the receiver never saw it
+    attempt.result_text = "not sent: " + zip.status().message();
+    return attempt;
+  }
+  if (!zip.ok() && zip.status().code() != StatusCode::kUnavailable) {
+    attempt.state = PushState::kDead;
+    attempt.count_attempt = false;
+    attempt.result_text = "not sent: attachment bytes unreadable: " + zip.status().message();
+    return attempt;
+  }
+  if (!zip.ok()) {
+    log::warn("push.attachments_failed", {{"item", std::to_string(item.id)}, {"error", zip.status().message()}});
+    return std::nullopt;
+  }
+  DeliveryRequest request;
+  request.attachments = std::move(zip).value();
+  request.url = channel.receiver_url;
+  request.username = channel.receiver_username;
+  request.password = channel.receiver_password;
+  request.receivers_reference = submission->archive_reference;
+  request.sequence_number = item.sequence_number;
+  request.batch = buildDataBatch(*submission, item.sequence_number, std::time(nullptr));
+  const ReceiverOutcome outcome = client.deliver(request);
+  ++sent;
+  return decide(outcome, item.attempts, options_.retry);
+}
+
+bool DeliveryWorker::record(const std::string& holder, std::vector<persistence::PushOutcome>& outcomes) {
+  if (outcomes.empty()) return true;
+  const Status recorded = push_.recordAttempts(holder, outcomes);
+  for (const auto& [item, attempt] : outcomes) {
     log::info("push.attempt", {{"item", std::to_string(item.id)},
-                               {"service_id", std::to_string(service_id)},
+                               {"service_id", std::to_string(item.service_id)},
                                {"sequence", std::to_string(item.sequence_number)},
                                {"state", persistence::pushStateName(attempt.state)},
                                {"queue_mode", attempt.channel_queue_mode ? "true" : "false"},
                                {"recorded", recorded.ok() ? "true" : recorded.message()}});
-    if (!recorded.ok() || attempt.state == PushState::kPending) break;  // the channel waits
   }
-  if (Status s = push_.releaseChannel(service_id, holder); !s.ok()) {
-    log::warn("push.release_failed", {{"service_id", std::to_string(service_id)}, {"error", s.message()}});
-  }
-  return attempts;
+  outcomes.clear();
+  return recorded.ok();
 }
 
 std::string processLeaseHolder() {

@@ -9,6 +9,12 @@
 // outcome was committed, the item is sent again (same sequence number and receiversReference, so a
 // receiver can recognise it). Otherwise each item is sent until it is delivered or dead, in order.
 //
+// Durable writes per delivery: the lease is taken once per claim and renewed only when what is left
+// of it no longer outlasts the longest possible delivery; outcomes are committed in groups of up to
+// `outcomes_per_commit` (and at least every `max_unrecorded_age`), so a run of OK answers costs one
+// commit per group, not one or two per item. A crash can thus re-send up to that many items. An
+// outcome that makes the channel wait (retry later, queue mode) is committed at once.
+//
 // Attachments: each item carries its submission's attachments as a ZIP (attachment_zip.h), built in
 // a temp file under `temp_dir` and held in memory only while it is sent. An item whose attachments
 // add up to more than `max_attachment_bytes` is not sent at all (never with part of its data): it is
@@ -24,6 +30,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -39,8 +46,11 @@ namespace gateway::push {
 struct WorkerOptions {
   int threads = 1;
   std::chrono::milliseconds poll_interval{1000};  // how often idle threads look for due channels
-  std::chrono::milliseconds lease{60'000};         // > the client's timeout; renewed before each item
+  std::chrono::milliseconds lease{60'000};         // > longest_delivery
+  std::chrono::milliseconds longest_delivery{40'000};  // the client's connect + send + receive timeouts
   int max_items_per_claim = 100;                   // then the channel is released for fairness
+  int outcomes_per_commit = 32;                    // delivered items recorded per transaction
+  std::chrono::milliseconds max_unrecorded_age{200};  // an outcome waits at most this long for its commit
   RetryPolicy retry;
   std::string holder;                              // this process's lease name (unique per process)
   std::int64_t max_attachment_bytes = 64LL << 20;  // total attachment bytes per item, else dead
@@ -65,6 +75,15 @@ class DeliveryWorker {
 
  private:
   int deliverChannel(persistence::Id service_id, ReceiverClient& client, const std::string& holder);
+  // The attempt for one item (`submission` null: it is gone): sent (or found undeliverable) and
+  // decided; nullopt when its attachments could not be read now (the item stays pending and the
+  // channel waits for the next poll).
+  std::optional<persistence::PushAttempt> attemptItem(const persistence::PushItem& item,
+                                                      const persistence::ArchivedSubmission* submission,
+                                                      const persistence::DeliveryChannel& channel,
+                                                      ReceiverClient& client, int& sent);
+  // Commits `outcomes` (then empties it); false when they could not be recorded.
+  bool record(const std::string& holder, std::vector<persistence::PushOutcome>& outcomes);
   void loop(int index);
 
   persistence::PushRepository& push_;

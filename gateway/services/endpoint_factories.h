@@ -23,5 +23,8 @@ std::unique_ptr<Endpoint> makeCorrespondenceAgencyEndpoint(core::Services& core)
 std::unique_ptr<Endpoint> makeCorrespondenceExternalEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeIntermediaryInboundStreamedEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeServiceOwnerArchiveStreamedEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeBatchLoggingEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeBrokerServiceEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeBrokerServiceStreamedEndpoint(core::Services& core);
 
 }  // namespace gateway::services

@@ -20,6 +20,9 @@ std::vector<std::unique_ptr<Endpoint>> makeEndpoints(core::Services& core) {
   endpoints.push_back(makeCorrespondenceExternalEndpoint(core));
   endpoints.push_back(makeIntermediaryInboundStreamedEndpoint(core));
   endpoints.push_back(makeServiceOwnerArchiveStreamedEndpoint(core));
+  endpoints.push_back(makeBatchLoggingEndpoint(core));
+  endpoints.push_back(makeBrokerServiceEndpoint(core));
+  endpoints.push_back(makeBrokerServiceStreamedEndpoint(core));
   return endpoints;
 }
 

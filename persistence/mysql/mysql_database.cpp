@@ -21,9 +21,11 @@ class MysqlDatabase final : public Database {
         subscriptions_(*manager_),
         service_rights_(*manager_),
         push_(*manager_),
+        batches_(*manager_),
         contacts_(*manager_),
         notifications_(*manager_),
-        correspondences_(*manager_) {}
+        correspondences_(*manager_),
+        brokers_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
   Status ping() override { return manager_->ping(); }
@@ -37,9 +39,11 @@ class MysqlDatabase final : public Database {
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
   ServiceRightRepository& serviceRights() override { return service_rights_; }
   PushRepository& push() override { return push_; }
+  BatchRepository& batches() override { return batches_; }
   ContactRepository& contacts() override { return contacts_; }
   NotificationRepository& notifications() override { return notifications_; }
   CorrespondenceRepository& correspondences() override { return correspondences_; }
+  BrokerRepository& brokers() override { return brokers_; }
 
  private:
   std::unique_ptr<mysql::ConnectionManager> manager_;
@@ -52,9 +56,11 @@ class MysqlDatabase final : public Database {
   mysql::MysqlSubscriptionRepository subscriptions_;
   mysql::MysqlServiceRightRepository service_rights_;
   mysql::MysqlPushRepository push_;
+  mysql::MysqlBatchRepository batches_;
   mysql::MysqlContactRepository contacts_;
   mysql::MysqlNotificationRepository notifications_;
   mysql::MysqlCorrespondenceRepository correspondences_;
+  mysql::MysqlBrokerRepository brokers_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "common/group_commit.h"
 #include "connection_manager.h"
 #include "persistence/correspondence_repository.h"
+#include "persistence/broker_repository.h"
 #include "persistence/repositories.h"
 
 namespace gateway::persistence::mysql {
@@ -46,6 +47,7 @@ class MysqlSubmissionRepository final : public SubmissionRepository {
   Status purgeQueueItem(Id owner_id, const std::string& archive_reference) override;
   Result<ArchivedSubmission> getByArchiveReference(Id owner_id, const std::string& archive_reference) override;
   Result<ArchivedSubmission> getById(Id owner_id, Id submission_id) override;
+  Result<std::vector<ArchivedSubmission>> getManyById(Id owner_id, const std::vector<Id>& ids) override;
   Result<SubmittedBy> findSubmittedBy(Id system_id, Id submission_id) override;
   Result<Id> addAttachment(Id system_id, Id submission_id, const AttachmentRecord& attachment) override;
   Result<AttachmentRecord> findAttachment(Id owner_id, Id attachment_id) override;
@@ -119,8 +121,26 @@ class MysqlPushRepository final : public PushRepository {
   Result<std::optional<DeliveryChannel>> claimChannel(Id service_id, const std::string& holder,
                                                       std::chrono::milliseconds lease) override;
   Status releaseChannel(Id service_id, const std::string& holder) override;
-  Result<std::optional<PushItem>> headItem(Id service_id) override;
-  Status recordAttempt(const std::string& holder, const PushItem& item, const PushAttempt& attempt) override;
+  Result<std::vector<PushItem>> pendingItems(Id service_id, int limit) override;
+  Status recordAttempts(const std::string& holder, const std::vector<PushOutcome>& outcomes) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+class MysqlBatchRepository final : public BatchRepository {
+ public:
+  explicit MysqlBatchRepository(ConnectionManager& db) : db_(db) {}
+  Result<std::vector<Id>> dueOwners(int max_items, std::chrono::seconds max_age, int limit) override;
+  Result<std::optional<OutboundBatch>> assignBatch(Id owner_id, int max_items) override;
+  Result<std::vector<OutboundBatch>> unfinishedBatches(int limit) override;
+  Status markWritten(Id batch_file_id) override;
+  Result<Id> recordInbound(const BatchFileRecord& record) override;
+  Result<std::vector<BatchFileRecord>> list(const BatchFileQuery& query, int limit) override;
+  Result<BatchFileRecord> find(Id owner_id, Id batch_file_id) override;
+  Result<std::vector<Id>> submissionsOf(Id owner_id, Id batch_file_id) override;
+  Result<std::vector<BatchItemRecord>> items(Id owner_id, Id batch_file_id) override;
+  Result<BatchItemRecord> findItem(Id owner_id, Id item_id) override;
 
  private:
   ConnectionManager& db_;
@@ -135,6 +155,25 @@ class MysqlServiceRightRepository final : public ServiceRightRepository {
   Result<std::vector<bool>> remove(const std::vector<ServiceRightRecord>& rules) override;
   Result<bool> holds(Id service_id, const std::string& reportee, ServiceAccess access, const std::string& condition,
                      std::time_t now) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+class MysqlBrokerRepository final : public BrokerRepository {
+ public:
+  explicit MysqlBrokerRepository(ConnectionManager& db) : db_(db) {}
+  Result<BrokerShipmentRecord> create(const NewBrokerShipment& shipment) override;
+  Result<std::optional<BrokerShipmentRecord>> find(const std::string& file_reference) override;
+  Status markUploaded(Id shipment_id, const std::string& file_name, const StoredBlob& blob,
+                      std::time_t expires_at) override;
+  Status advanceRecipient(Id shipment_id, const std::string& reportee, BrokerRecipientState state) override;
+  Result<std::vector<BrokerAvailableFile>> availableFiles(const BrokerFileQuery& query) override;
+  Result<std::vector<ExpiringBrokerFile>> dueForExpiry(std::time_t now, int limit) override;
+  Status markExpired(Id shipment_id) override;
+  Status forgetBlob(Id shipment_id) override;
+  Status setAvailabilityDays(Id service_id, int days) override;
+  Result<std::optional<int>> availabilityDays(Id service_id) override;
 
  private:
   ConnectionManager& db_;
@@ -173,6 +212,8 @@ class MysqlNotificationRepository final : public NotificationRepository {
   Result<std::vector<Id>> enqueue(const std::vector<OutboxMessage>& messages) override;
   Result<std::vector<OutboxMessage>> claim(int limit, int lease_seconds) override;
   Status markSent(Id id, std::int64_t lease_token) override;
+  Result<int> markAllSent(const std::vector<OutboxLease>& sent) override;
+  Status release(const std::vector<OutboxLease>& unsent) override;
   Status markFailed(Id id, std::int64_t lease_token, const std::string& error,
                     std::optional<std::time_t> retry_at) override;
   Result<std::vector<OutboxMessage>> list(const OutboxQuery& query) override;
@@ -227,6 +268,14 @@ std::vector<ReceiptRecord> loadReceipts(Session& session, const std::vector<Id>&
 Id insertReceipt(Session& session, const std::optional<Id>& parent_id, const std::string& type, ReceiptStatus status,
                  const std::string& text, const std::string& history, const std::optional<Id>& owner_id,
                  const std::optional<Id>& system_id);
+// Moves the current text (with the time it was set) to the top of the history. Assignments run left
+// to right, so history is computed from the old text and last_changed before they are replaced (and
+// under SIMULTANEOUS_ASSIGNMENT the result is the same).
+inline constexpr const char* kUpdateReceiptSet =
+    "SET history = CONCAT(DATE_FORMAT(last_changed, '%Y-%m-%dT%H:%i:%sZ'), ' ', text, "
+    "IF(history = '', '', CONCAT('\\n', history))), "
+    "text = ?, status = ?, last_changed = UTC_TIMESTAMP(6)";
+
 // Inserts references for one receipt; duplicates of (receipt, type, value) are ignored.
 void insertReceiptReferences(Session& session, Id receipt_id, const std::vector<ReceiptReference>& refs);
 

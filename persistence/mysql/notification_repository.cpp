@@ -159,17 +159,21 @@ Result<std::vector<OutboxMessage>> MysqlNotificationRepository::claim(int limit,
       std::unique_ptr<sql::ResultSet> rows(select.executeQuery());
       while (rows->next()) ids.push_back(rows->getInt64(1));
     }
+    if (ids.empty()) return Status::Ok();
+    const std::string in = "(" + placeholderRows("?", ids.size()) + ")";
     auto& update = session.prepare(
         "UPDATE notification_outbox SET state = 'sending', attempts = attempts + 1, lease_token = ?, "
-        "lease_until = TIMESTAMPADD(SECOND, ?, UTC_TIMESTAMP(6)) WHERE id = ?");
-    auto& read = session.prepare("SELECT " + messageColumns() + " FROM notification_outbox WHERE id = ?");
-    for (Id id : ids) {
-      Params(update).i64(newLeaseToken()).i32(lease_seconds).id(id);
-      update.executeUpdate();
-      Params(read).id(id);
-      std::unique_ptr<sql::ResultSet> rows(read.executeQuery());
-      if (rows->next()) claimed.push_back(readMessage(*rows));
-    }
+        "lease_until = TIMESTAMPADD(SECOND, ?, UTC_TIMESTAMP(6)) WHERE id IN " + in);
+    Params params(update);
+    params.i64(newLeaseToken()).i32(lease_seconds);
+    for (Id id : ids) params.id(id);
+    update.executeUpdate();
+    auto& read = session.prepare("SELECT " + messageColumns() + " FROM notification_outbox WHERE id IN " + in +
+                                 " ORDER BY id");
+    Params read_params(read);
+    for (Id id : ids) read_params.id(id);
+    std::unique_ptr<sql::ResultSet> rows(read.executeQuery());
+    while (rows->next()) claimed.push_back(readMessage(*rows));
     return Status::Ok();
   });
   if (!status.ok()) return status;
@@ -183,6 +187,46 @@ Status MysqlNotificationRepository::markSent(Id id, std::int64_t lease_token) {
         "last_error = '' WHERE id = ? AND lease_token = ? AND state = 'sending'");
     Params(statement).id(id).i64(lease_token);
     if (statement.executeUpdate() == 0) return Status::NotFound("the lease on this message has been lost");
+    return Status::Ok();
+  });
+}
+
+namespace {
+
+// "(id = ? AND lease_token = ?) OR ..." for `count` claimed messages.
+std::string leaseMatches(std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) out += i ? " OR (id = ? AND lease_token = ?)" : "(id = ? AND lease_token = ?)";
+  return out;
+}
+
+}  // namespace
+
+Result<int> MysqlNotificationRepository::markAllSent(const std::vector<OutboxLease>& sent) {
+  int recorded = 0;
+  if (sent.empty()) return recorded;
+  Status status = db_.runInTransaction("notification.markAllSent", [&](Session& session) {
+    auto& statement = session.prepare(
+        "UPDATE notification_outbox SET state = 'sent', sent_at = UTC_TIMESTAMP(6), lease_until = NULL, "
+        "last_error = '' WHERE state = 'sending' AND (" + leaseMatches(sent.size()) + ")");
+    Params params(statement);
+    for (const auto& m : sent) params.id(m.id).i64(m.lease_token);
+    recorded = statement.executeUpdate();
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return recorded;
+}
+
+Status MysqlNotificationRepository::release(const std::vector<OutboxLease>& unsent) {
+  if (unsent.empty()) return Status::Ok();
+  return db_.runInTransaction("notification.release", [&](Session& session) {
+    auto& statement = session.prepare(
+        "UPDATE notification_outbox SET state = 'pending', attempts = GREATEST(attempts - 1, 0), lease_until = NULL, "
+        "next_attempt_at = UTC_TIMESTAMP(6) WHERE state = 'sending' AND (" + leaseMatches(unsent.size()) + ")");
+    Params params(statement);
+    for (const auto& m : unsent) params.id(m.id).i64(m.lease_token);
+    statement.executeUpdate();
     return Status::Ok();
   });
 }

@@ -3,7 +3,9 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <map>
 #include <memory>
+#include <tuple>
 
 #include "mysql_repositories.h"
 #include "sql_util.h"
@@ -63,7 +65,8 @@ DeliveryChannel readChannel(const sql::ResultSet& rows) {
   c.owner_code = getString(rows, 3);
   c.service_code = getString(rows, 4);
   c.service_edition = rows.getInt(5);
-  c.mode = getString(rows, 6) == "push" ? DeliveryMode::kPush : DeliveryMode::kQueue;
+  const std::string mode = getString(rows, 6);
+  c.mode = mode == "push" ? DeliveryMode::kPush : mode == "batch" ? DeliveryMode::kBatch : DeliveryMode::kQueue;
   c.receiver_url = getString(rows, 7);
   c.receiver_username = getString(rows, 8);
   c.remove_from_queue = rows.getBoolean(9);
@@ -103,7 +106,7 @@ Status MysqlPushRepository::setChannel(const std::string& service_code, int serv
     Params(upsert)
         .id(service_id)
         .id(owner_id)
-        .str(push ? "push" : "queue")
+        .str(deliveryModeName(channel.mode))
         .str(push ? channel.receiver_url : "")
         .str(push ? channel.receiver_username : "")
         .str(push ? channel.receiver_password : "")
@@ -211,53 +214,95 @@ Status MysqlPushRepository::releaseChannel(Id service_id, const std::string& hol
   });
 }
 
-Result<std::optional<PushItem>> MysqlPushRepository::headItem(Id service_id) {
-  std::optional<PushItem> out;
-  Status status = db_.run(TransactionMode::kAutocommit, "push.headItem", [&](Session& session) {
-    out.reset();
+Result<std::vector<PushItem>> MysqlPushRepository::pendingItems(Id service_id, int limit) {
+  if (limit < 1) return Status::InvalidArgument("limit must be at least 1");
+  std::vector<PushItem> out;
+  Status status = db_.run(TransactionMode::kAutocommit, "push.pendingItems", [&](Session& session) {
+    out.clear();
     auto& statement = session.prepare(std::string("SELECT ") + kItemColumns +
-                                      "WHERE o.service_id = ? AND o.state = 'pending' ORDER BY o.sequence_number LIMIT 1");
-    Params(statement).id(service_id);
+                                      "WHERE o.service_id = ? AND o.state = 'pending' ORDER BY o.sequence_number LIMIT ?");
+    Params(statement).id(service_id).i32(limit);
     std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-    if (rows->next()) out = readItem(*rows);
+    while (rows->next()) out.push_back(readItem(*rows));
     return Status::Ok();
   });
   if (!status.ok()) return status;
   return out;
 }
 
-Status MysqlPushRepository::recordAttempt(const std::string& holder, const PushItem& item, const PushAttempt& attempt) {
-  return db_.runInTransaction("push.recordAttempt", [&](Session& session) -> Status {
-    if (!holdsLease(session, item.service_id, holder)) return Status::NotFound("the channel lease was lost");
-    auto& update = session.prepare(
-        "UPDATE push_outbox SET state = ?, attempts = attempts + ?, "
-        "next_attempt_at = TIMESTAMPADD(MICROSECOND, ?, UTC_TIMESTAMP(6)), last_result = ?, "
-        "updated_at = UTC_TIMESTAMP(6) WHERE id = ? AND state = 'pending'");
-    Params(update)
-        .str(pushStateName(attempt.state))
-        .i32(attempt.count_attempt ? 1 : 0)
-        .i64(static_cast<std::int64_t>(attempt.retry_after.count()) * 1000)
-        .str(cutText(attempt.result_text))
-        .id(item.id);
-    if (update.executeUpdate() != 1) return Status::NotFound("the push item is no longer pending");
+namespace {
+
+// Outcomes that update their items the same way share one UPDATE … WHERE id IN (…): a worker's
+// run of OK answers becomes one statement.
+struct SameUpdate {
+  PushState state;
+  int counted;
+  std::int64_t retry_micros;
+  std::string text;
+  bool operator<(const SameUpdate& o) const {
+    return std::tie(state, counted, retry_micros, text) < std::tie(o.state, o.counted, o.retry_micros, o.text);
+  }
+};
+
+}  // namespace
+
+Status MysqlPushRepository::recordAttempts(const std::string& holder, const std::vector<PushOutcome>& outcomes) {
+  if (outcomes.empty()) return Status::Ok();
+  const Id service_id = outcomes.front().item.service_id;
+  for (const auto& o : outcomes) {
+    if (o.item.service_id != service_id) return Status::InvalidArgument("outcomes of more than one channel");
+  }
+  std::map<SameUpdate, std::vector<Id>> updates;
+  for (const auto& o : outcomes) {
+    SameUpdate key{o.attempt.state, o.attempt.count_attempt ? 1 : 0,
+                   static_cast<std::int64_t>(o.attempt.retry_after.count()) * 1000, cutText(o.attempt.result_text)};
+    updates[key].push_back(o.item.id);
+  }
+  return db_.runInTransaction("push.recordAttempts", [&](Session& session) -> Status {
+    if (!holdsLease(session, service_id, holder)) return Status::NotFound("the channel lease was lost");
+    for (const auto& [how, ids] : updates) {
+      auto& update = session.prepare(
+          "UPDATE push_outbox SET state = ?, attempts = attempts + ?, "
+          "next_attempt_at = TIMESTAMPADD(MICROSECOND, ?, UTC_TIMESTAMP(6)), last_result = ?, "
+          "updated_at = UTC_TIMESTAMP(6) WHERE state = 'pending' AND id IN (" + placeholderRows("?", ids.size()) + ")");
+      Params params(update);
+      params.str(pushStateName(how.state)).i32(how.counted).i64(how.retry_micros).str(how.text);
+      for (Id id : ids) params.id(id);
+      if (update.executeUpdate() != static_cast<int>(ids.size())) {
+        return Status::NotFound("a push item is no longer pending");
+      }
+    }
 
     auto& channel = session.prepare("UPDATE service_channel SET queue_mode = ? WHERE service_id = ?");
-    Params(channel).boolean(attempt.channel_queue_mode).id(item.service_id);
+    Params(channel).boolean(outcomes.back().attempt.channel_queue_mode).id(service_id);
     channel.executeUpdate();
 
-    if (attempt.state == PushState::kPending) return Status::Ok();
-    auto& log = session.prepare("INSERT INTO shipment_status_log (submission_id, status, description) VALUES (?,?,?)");
-    Params(log)
-        .id(item.submission_id)
-        .str(shipmentStatusName(attempt.state == PushState::kDelivered ? ShipmentStatus::kSent : ShipmentStatus::kError))
-        .str(attempt.state == PushState::kDelivered ? "Pushed to the service owner's receiver"
-                                                    : cutText("Push failed: " + attempt.result_text));
+    std::vector<const PushOutcome*> finished;
+    std::vector<Id> delivered;
+    for (const auto& o : outcomes) {
+      if (o.attempt.state == PushState::kPending) continue;
+      finished.push_back(&o);
+      if (o.attempt.state == PushState::kDelivered) delivered.push_back(o.item.submission_id);
+    }
+    if (finished.empty()) return Status::Ok();
+    std::string rows;
+    for (std::size_t i = 0; i < finished.size(); ++i) rows += i ? ",(?,?,?)" : "(?,?,?)";
+    auto& log = session.prepare("INSERT INTO shipment_status_log (submission_id, status, description) VALUES " + rows);
+    Params logged(log);
+    for (const PushOutcome* o : finished) {
+      const bool sent = o->attempt.state == PushState::kDelivered;
+      logged.id(o->item.submission_id)
+          .str(shipmentStatusName(sent ? ShipmentStatus::kSent : ShipmentStatus::kError))
+          .str(sent ? "Pushed to the service owner's receiver" : cutText("Push failed: " + o->attempt.result_text));
+    }
     log.executeUpdate();
-    if (attempt.state == PushState::kDelivered) {
+    if (!delivered.empty()) {
       auto& purge = session.prepare(
           "UPDATE download_queue q JOIN service_channel c ON c.service_id = ? SET q.purged_at = UTC_TIMESTAMP(6) "
-          "WHERE q.submission_id = ? AND q.purged_at IS NULL AND c.remove_from_queue = 1");
-      Params(purge).id(item.service_id).id(item.submission_id);
+          "WHERE q.submission_id IN (" + placeholderRows("?", delivered.size()) + ") AND q.purged_at IS NULL AND c.remove_from_queue = 1");
+      Params purged(purge);
+      purged.id(service_id);
+      for (Id id : delivered) purged.id(id);
       purge.executeUpdate();
     }
     return Status::Ok();

@@ -12,14 +12,6 @@
 namespace gateway::persistence::mysql {
 namespace {
 
-// Moves the current text (with the time it was set) to the top of the history. Assignments run left
-// to right, so history is computed from the old text and last_changed before they are replaced (and
-// under SIMULTANEOUS_ASSIGNMENT the result is the same).
-constexpr const char* kUpdateReceiptSet =
-    "SET history = CONCAT(DATE_FORMAT(last_changed, '%Y-%m-%dT%H:%i:%sZ'), ' ', text, "
-    "IF(history = '', '', CONCAT('\\n', history))), "
-    "text = ?, status = ?, last_changed = UTC_TIMESTAMP(6)";
-
 constexpr std::size_t kMaxSearchReferences = 16;
 
 Status checkScope(const ReceiptScope& scope) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "sql_util.h"
@@ -76,6 +77,26 @@ struct ReferenceRow {
   const std::string* value;  // nullptr: the archive reference
 };
 
+// Batch channel (migration 012): one batch_outbox row per submission whose service is in batch mode;
+// the batch writer (gateway/sftp) groups them into files. No sequence numbers: files are named by
+// their batch_file id.
+void insertBatchOutboxRows(Session& session, const std::vector<const NewSubmission*>& batch,
+                           const std::vector<SubmissionCreated>& created, const std::set<Id>& batch_services) {
+  if (batch_services.empty()) return;
+  std::vector<std::size_t> rows;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (batch_services.count(batch[i]->service_id) != 0) rows.push_back(i);
+  }
+  insertRows(session,
+             {"INSERT INTO batch_outbox (owner_id, service_id, submission_id) VALUES ", "(?,?,?)", "",
+              [&](Params& p, std::size_t row) {
+                const std::size_t i = rows[row];
+                p.id(batch[i]->owner_id).id(batch[i]->service_id).id(created[i].submission_id);
+              },
+              nullptr, nullptr},
+             rows.size());
+}
+
 // Push channel (migration 006): one push_outbox row per submission whose service is in push mode,
 // numbered from the channel's next_sequence. The channel rows are locked (in service_id order, so two
 // batches cannot deadlock on them) until this transaction commits, which makes each channel's
@@ -88,13 +109,21 @@ void insertPushOutboxRows(Session& session, const std::vector<const NewSubmissio
   std::sort(services.begin(), services.end());
   services.erase(std::unique(services.begin(), services.end()), services.end());
   const std::size_t padded = bucketSize(services.size());
-  auto& lock = session.prepare("SELECT service_id, next_sequence FROM service_channel WHERE mode = 'push' AND service_id IN (" +
+  auto& lock = session.prepare("SELECT service_id, next_sequence, mode FROM service_channel WHERE mode IN ('push', 'batch') AND service_id IN (" +
                                placeholderRows("?", padded) + ") ORDER BY service_id FOR UPDATE");
   Params params(lock);
   for (std::size_t i = 0; i < padded; ++i) params.id(services[std::min(i, services.size() - 1)]);
   std::map<Id, std::int64_t> next_sequence;  // push channels in this batch
   std::unique_ptr<sql::ResultSet> rows(lock.executeQuery());
-  while (rows->next()) next_sequence[rows->getInt64(1)] = rows->getInt64(2);
+  std::set<Id> batch_services;  // batch-mode channels in this batch (migration 012)
+  while (rows->next()) {
+    if (getString(*rows, 3) == "batch") {
+      batch_services.insert(rows->getInt64(1));
+    } else {
+      next_sequence[rows->getInt64(1)] = rows->getInt64(2);
+    }
+  }
+  insertBatchOutboxRows(session, batch, created, batch_services);
   if (next_sequence.empty()) return;
 
   std::vector<std::pair<std::size_t, std::int64_t>> outbox;  // (submission index, sequence number)

@@ -249,20 +249,31 @@ Result<AttachmentRecord> MysqlSubmissionRepository::findAttachment(Id owner_id, 
   return a;
 }
 
-Result<ArchivedSubmission> MysqlSubmissionRepository::getById(Id owner_id, Id submission_id) {
-  ArchivedSubmission archived;
-  // Autocommit reads are enough: a submission's rows are written in one transaction and never change,
-  // except that streamed attachments may be added later (each in its own transaction).
-  Status status = db_.run(TransactionMode::kAutocommit, "submission.get", [&](Session& session) -> Status {
-    archived = ArchivedSubmission();
-    {
-      auto& statement = session.prepare(
-          "SELECT s.id, s.owner_id, s.system_id, sv.code, sv.edition, s.reportee, " + epochOf("s.archived_at") +
-          ", s.case_id, sv.name FROM submission s JOIN service sv ON sv.id = s.service_id "
-          "WHERE s.id = ? AND s.owner_id = ?");
-      Params(statement).id(submission_id).id(owner_id);
-      std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-      if (!rows->next()) return Status::NotFound("no archived submission with this reference");
+namespace {
+
+// The archived submissions `ids` of owner `owner_id` (others' and unknown ids are left out), with
+// their forms and attachment records, in three statements whatever the count. IN-lists are padded to
+// bucketSize() by repeating the last id.
+std::vector<ArchivedSubmission> loadSubmissions(Session& session, Id owner_id, const std::vector<Id>& ids) {
+  std::vector<ArchivedSubmission> out;
+  if (ids.empty()) return out;
+  const std::size_t padded = bucketSize(ids.size());
+  const std::string in = "(" + placeholderRows("?", padded) + ")";
+  const auto bindIds = [&](Params& params) {
+    for (std::size_t i = 0; i < padded; ++i) params.id(ids[std::min(i, ids.size() - 1)]);
+  };
+  std::map<Id, std::size_t> index;
+  {
+    auto& statement = session.prepare(
+        "SELECT s.id, s.owner_id, s.system_id, sv.code, sv.edition, s.reportee, " + epochOf("s.archived_at") +
+        ", s.case_id, sv.name FROM submission s JOIN service sv ON sv.id = s.service_id "
+        "WHERE s.owner_id = ? AND s.id IN " + in + " ORDER BY s.id");
+    Params params(statement);
+    params.id(owner_id);
+    bindIds(params);
+    std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
+    while (rows->next()) {
+      ArchivedSubmission archived;
       archived.id = rows->getInt64(1);
       archived.archive_reference = archiveReferenceOf(archived.id);
       archived.owner_id = rows->getInt64(2);
@@ -273,37 +284,66 @@ Result<ArchivedSubmission> MysqlSubmissionRepository::getById(Id owner_id, Id su
       archived.archived_at = static_cast<std::time_t>(rows->getInt64(7));
       archived.case_id = getOptionalInt(*rows, 8);
       archived.service_name = getString(*rows, 9);
+      index[archived.id] = out.size();
+      out.push_back(std::move(archived));
     }
-    {
-      auto& statement = session.prepare(
-          "SELECT data_format_id, data_format_version, end_user_system_reference, parent_reference, form_data, "
-          "completed FROM submission_form WHERE submission_id = ? ORDER BY id");
-      Params(statement).id(archived.id);
-      std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-      while (rows->next()) {
-        FormRecord form;
-        form.data_format_id = getString(*rows, 1);
-        form.data_format_version = rows->getInt(2);
-        form.end_user_system_reference = getString(*rows, 3);
-        form.parent_reference = getOptionalInt(*rows, 4);
-        form.form_data = getString(*rows, 5);
-        form.completed = rows->getBoolean(6);
-        archived.forms.push_back(std::move(form));
-      }
+  }
+  if (out.empty()) return out;
+  {
+    auto& statement = session.prepare(
+        "SELECT data_format_id, data_format_version, end_user_system_reference, parent_reference, form_data, "
+        "completed, submission_id FROM submission_form WHERE submission_id IN " + in + " ORDER BY id");
+    Params params(statement);
+    bindIds(params);
+    std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
+    while (rows->next()) {
+      auto owner = index.find(rows->getInt64(7));
+      if (owner == index.end()) continue;  // another owner's submission
+      FormRecord form;
+      form.data_format_id = getString(*rows, 1);
+      form.data_format_version = rows->getInt(2);
+      form.end_user_system_reference = getString(*rows, 3);
+      form.parent_reference = getOptionalInt(*rows, 4);
+      form.form_data = getString(*rows, 5);
+      form.completed = rows->getBoolean(6);
+      out[owner->second].forms.push_back(std::move(form));
     }
-    {
-      auto& statement = session.prepare(
-          std::string("SELECT ") + kAttachmentColumns + " FROM submission_attachment WHERE submission_id = ? ORDER BY id");
-      Params(statement).id(archived.id);
-      std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-      while (rows->next()) {
-        archived.attachments.push_back(attachmentFrom(*rows));
-      }
+  }
+  {
+    auto& statement = session.prepare(std::string("SELECT ") + kAttachmentColumns +
+                                      ", submission_id FROM submission_attachment WHERE submission_id IN " + in +
+                                      " ORDER BY id");
+    Params params(statement);
+    bindIds(params);
+    std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
+    while (rows->next()) {
+      auto owner = index.find(rows->getInt64(11));
+      if (owner != index.end()) out[owner->second].attachments.push_back(attachmentFrom(*rows));
     }
+  }
+  return out;
+}
+
+}  // namespace
+
+// Autocommit reads are enough: a submission's rows are written in one transaction and never change,
+// except that streamed attachments may be added later (each in its own transaction).
+Result<ArchivedSubmission> MysqlSubmissionRepository::getById(Id owner_id, Id submission_id) {
+  auto found = getManyById(owner_id, {submission_id});
+  if (!found.ok()) return found.status();
+  if (found.value().empty()) return Status::NotFound("no archived submission with this reference");
+  return std::move(found.value().front());
+}
+
+Result<std::vector<ArchivedSubmission>> MysqlSubmissionRepository::getManyById(Id owner_id,
+                                                                               const std::vector<Id>& ids) {
+  std::vector<ArchivedSubmission> out;
+  Status status = db_.run(TransactionMode::kAutocommit, "submission.get", [&](Session& session) -> Status {
+    out = loadSubmissions(session, owner_id, ids);
     return Status::Ok();
   });
   if (!status.ok()) return status;
-  return archived;
+  return out;
 }
 
 Status MysqlSubmissionRepository::appendShipmentStatus(Id owner_id, const std::string& archive_reference,

@@ -16,6 +16,7 @@ readonly DEV_REPORTEES=(910000306 01019010046)
 readonly DEV_SERVICES=(
   "agency|ETAT|4711|1|5703|34|FormTask|Utviklingsskjema"
   "agency2|ETAT2|4712|1|6001|1|FormTask|Utviklingsskjema for andre etat"
+  "agency|ETAT|5100|1|1|1|BrokerService|Utviklingsformidling"
 )
 # Client certificates that are not provisioned systems (the gateway must refuse all but noorg's
 # TLS handshake; noorg is then refused for carrying no organisation number).
@@ -34,6 +35,9 @@ readonly DEV_ENDPOINTS=(
   /ServiceEngineExternal/NotificationAgencyExternalBasic.svc
   /IntermediaryExternal/IntermediaryInboundBasicStreamed.svc
   /ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc
+  /IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc
+  /ServiceEngineExternal/BrokerServiceExternalBasic.svc
+  /ServiceEngineExternal/BrokerServiceExternalBasicStreamed.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 
@@ -169,6 +173,12 @@ EOF
   for path in "${DEV_ENDPOINTS[@]}"; do
     printf '  endpoint:    %s%s   (WSDL: ?wsdl)\n' "$base_url" "$path"
   done
+  if ((${SFTP_ENABLED:-0})); then
+    printf '  SFTP:        sftp -P %s -i <key> <OWNER>@127.0.0.1   (drop area %s; gatewayctl sftp key add OWNER KEY.pub)\n' \
+      "$SFTP_PORT" "$SFTP_DROP_ROOT"
+  else
+    printf '  SFTP:        disabled (%s)\n' "${SFTP_DISABLED_REASON:-not started}"
+  fi
   cat <<EOF
   CA bundle:   $PKI_DIR/ca/chain.pem
   client certificates and keys: $PKI_DIR/clients/ (agency, agency2, enduser; bad ones: ${DEV_CERTIFICATE_ONLY[*]})

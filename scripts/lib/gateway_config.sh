@@ -41,6 +41,12 @@ write_gateway_config() {
     conf_line storage.root "$GATEWAY_STORAGE_DIR"
     conf_line wsdl.dir "$REPO_ROOT/wsdl"
     conf_line migrations.dir "$REPO_ROOT/persistence/migrations"
+    if ((${SFTP_ENABLED:-0})); then   # set by scripts/run.sh when sshd can run (scripts/lib/sftp.sh)
+      conf_line sftp.enabled 1
+      conf_line sftp.root "$SFTP_DROP_ROOT"
+      conf_line sftp.host 127.0.0.1
+      conf_line sftp.port "$SFTP_PORT"
+    fi
   } >"$GATEWAY_CONF.tmp"
   chmod 600 "$GATEWAY_CONF.tmp"   # it holds the database password
   mv -f "$GATEWAY_CONF.tmp" "$GATEWAY_CONF"

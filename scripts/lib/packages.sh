@@ -9,6 +9,7 @@ readonly REQUIRED_PACKAGES=(
   python3-zeep ca-certificates curl
   libcurl4-openssl-dev python3-aiosmtpd
   libzip-dev
+  openssh-server openssh-client libnss-wrapper
 )
 
 missing_packages() {

@@ -34,6 +34,8 @@ const char* const kRequired[] = {
     "IntermediaryPrefillExternalBasic.wsdl", "RegisterSRRAgencyExternalBasic.wsdl", "OnlineBatchReceiver.wsdl",
     "NotificationAgencyExternalBasic.wsdl", "CorrespondenceAgencyExternalBasic.wsdl", "CorrespondenceExternalBasic.wsdl",
     "IntermediaryInboundExternalBasicStreamed.wsdl", "ServiceOwnerArchiveExternalStreamedBasic.wsdl",
+    "BatchLoggingAgencyExternalBasic.wsdl",
+    "BrokerServiceExternalBasic.wsdl", "BrokerServiceExternalBasicStreamed.wsdl",
 };
 
 std::vector<std::filesystem::path> wsdlFiles() {

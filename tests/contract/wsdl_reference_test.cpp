@@ -60,6 +60,10 @@ const MirroredService kMirrored[] = {
      "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl"},
     {"CorrespondenceAgency", "CorrespondenceAgencyExternalBasic.wsdl",
      "CorrespondenceAgencyExternal/CorrespondenceAgencyExternalBasic.wsdl"},
+    {"BrokerService", "BrokerServiceExternalBasic.wsdl", "BrokerServiceExternal/BrokerServiceExternalBasic.wsdl"},
+    // Upload is a message contract: its metadata are SOAP headers, compared below too.
+    {"BrokerServiceStreamed", "BrokerServiceExternalBasicStreamed.wsdl",
+     "BrokerServiceExternal/BrokerServiceExternalBasicStreamed.wsdl"},
 };
 
 constexpr const char* kFaultNs = "http://www.altinn.no/services/common/fault/2009/10";
@@ -247,6 +251,11 @@ BOOST_DATA_TEST_CASE(MirroredServiceHasTheReferenceWireShape, boost::unit_test::
       BOOST_TEST(o->input_element->str() == r.input_element->str());
       BOOST_TEST(o->output_element->str() == r.output_element->str());
       shapes.element(*r.input_element, *o->input_element, r.name + " input " + r.input_element->local);
+      BOOST_TEST_REQUIRE(o->input_headers.size() == r.input_headers.size());
+      for (std::size_t h = 0; h < r.input_headers.size(); ++h) {
+        BOOST_TEST(o->input_headers[h].str() == r.input_headers[h].str());
+        shapes.element(r.input_headers[h], o->input_headers[h], r.name + " header " + r.input_headers[h].local);
+      }
       shapes.element(*r.output_element, *o->output_element, r.name + " output " + r.output_element->local);
       compareFaults(r, *o, shapes);
     }
@@ -390,6 +399,53 @@ BOOST_AUTO_TEST_CASE(ArchiveCommonHasTheEc2ShapeUnderItsBasicNames) {
   BOOST_TEST(shapes.types() >= 4);
   BOOST_TEST_MESSAGE("ArchiveCommon: compared " << shapes.types() << " types, " << shapes.particles()
                                                 << " elements with EC2");
+}
+
+// BatchLogging has only an EC2 WSDL (SOAP 1.2, credentials already in the body): ours keeps its
+// namespace, operation names, wrapper elements and data contracts and offers them as a Basic
+// SOAP 1.1 contract (IBatchLoggingAgencyExternalBasic).
+BOOST_AUTO_TEST_CASE(BatchLoggingHasTheEc2ShapeUnderItsBasicNames) {
+  constexpr const char* kBlogNs = "http://www.altinn.no/services/Intermediary/BatchLogging/2016/02";
+  const auto ec2 = load(wsdl::referenceDir() / "BatchLoggingAgencyExternal" / "BatchLoggingAgencyExternalEC2.wsdl");
+  const auto ours = load(wsdl::projectWsdlDir() / "BatchLoggingAgencyExternalBasic.wsdl");
+  ShapeComparison shapes(*ec2, *ours);
+
+  BOOST_TEST(ours->targetNamespace() == kBlogNs);
+  BOOST_TEST(ec2->targetNamespace() == kBlogNs);
+  const wsdl::Binding& ob = ours->binding();
+  BOOST_TEST(ob.name == "BasicHttpBinding_IBatchLoggingAgencyExternalBasic");
+  BOOST_TEST(ob.soap_version == "1.1");
+  BOOST_TEST(ob.transport == ec2->binding().transport);
+  BOOST_TEST(pathOf(ours->addressOf(ob.name)) == "/IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc");
+  BOOST_TEST(operationNames(*ours) == operationNames(*ec2), tt::per_element());
+
+  for (const char* name : {"GetStatusOverview", "GetDetailedStatus", "GetDataItem"}) {
+    BOOST_TEST_CONTEXT("operation " << name) {
+      const wsdl::Operation* r = ec2->binding().operation(name);
+      const wsdl::Operation* o = ob.operation(name);
+      BOOST_TEST_REQUIRE(r != nullptr);
+      BOOST_TEST_REQUIRE(o != nullptr);
+      BOOST_TEST(o->soap_action == std::string(kBlogNs) + "/IBatchLoggingAgencyExternalBasic/" + name);
+      BOOST_TEST(o->style == r->style);
+      BOOST_TEST(o->input_use == r->input_use);
+      BOOST_TEST(o->output_use == r->output_use);
+      BOOST_TEST_REQUIRE(r->input_element.has_value());
+      BOOST_TEST_REQUIRE(o->input_element.has_value());
+      BOOST_TEST(o->input_element->str() == r->input_element->str());
+      BOOST_TEST(o->output_element->str() == r->output_element->str());
+      shapes.element(*r->input_element, *o->input_element, std::string(name) + "/request");
+      shapes.element(*r->output_element, *o->output_element, std::string(name) + "/response");
+      compareFaults(*r, *o, shapes);
+    }
+  }
+  const wsdl::Operation* ec2_test = ec2->binding().operation("Test");
+  const wsdl::Operation* our_test = ob.operation("Test");
+  BOOST_TEST_REQUIRE(ec2_test != nullptr);
+  BOOST_TEST_REQUIRE(our_test != nullptr);
+  BOOST_TEST(our_test->input_element.value_or(QName{}).str() == ec2_test->input_element.value_or(QName{}).str());
+  BOOST_TEST(shapes.types() >= 8);
+  BOOST_TEST_MESSAGE("BatchLogging: compared " << shapes.types() << " types, " << shapes.particles()
+                                               << " elements with EC2");
 }
 
 // A derived streamed operation: EC2's wrapper contents (compared member by member, names included

@@ -52,7 +52,8 @@ struct PushEnvironment {
                           "push.backoff_max_ms = 400\n"
                           "push.max_attempts = 3\n"
                           "push.queue_retry_interval_ms = 300\n"
-                          "push.lease_ms = 10000\n"
+                          "push.lease_ms = 15000\n"
+                          "push.connect_timeout_seconds = 2\n"
                           "push.io_timeout_seconds = 5\n"
                           "push.max_attachment_bytes = " + std::to_string(kMaxAttachmentBytes) + "\n");
     GatewayUnderTest& gw = gatewayUnderTest();

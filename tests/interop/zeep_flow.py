@@ -2,12 +2,13 @@
 """Interoperability check with a foreign SOAP client (Debian's python3-zeep).
 
 Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, ReceiptAgency,
-ReceiptExternal, PreFill, Subscription, NotificationAgency and CorrespondenceAgency, points them at a
-running gateway, and drives the whole submission flow, a prefill that an end-user system completes,
-subscriptions, standalone notifications (template DevVarsel, as scripts/lib/dev_env.sh registers it)
-and a correspondence that the end-user system reads and confirms; SubmitFormTaskBasic, the
-ArchiveCommon search, the two streamed services (no Basic reference WSDL exists for any of them) and
-the gateway extensions GetPrefilledFormTasksBasic and CorrespondenceExternal are driven from the
+ReceiptExternal, PreFill, Subscription, NotificationAgency, CorrespondenceAgency and BrokerService
+(Basic and Basic streamed), points them at a running gateway, and drives the whole submission flow, a
+prefill that an end-user system completes, subscriptions, standalone notifications (template
+DevVarsel, as scripts/lib/dev_env.sh registers it) and a correspondence that the end-user system
+reads and confirms; SubmitFormTaskBasic, the ArchiveCommon search, the two streamed services,
+BatchLogging (no Basic reference WSDL exists for any of them) and the gateway extensions
+GetPrefilledFormTasksBasic and CorrespondenceExternal are driven from the
 WSDLs the gateway serves at ?wsdl.
 
 Usage: /usr/bin/python3 zeep_flow.py --dev-env .local/dev-env.json [--reference-dir DIR]
@@ -32,6 +33,7 @@ SOA = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2009/10"
 RCPT = "http://www.altinn.no/services/Intermediary/Receipt/2009/10"
 IIB = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2009/10"
 ACOM = "http://www.altinn.no/services/Archive/ArchiveCommon/2009/10"
+BLOG = "http://www.altinn.no/services/Intermediary/BatchLogging/2016/02"
 IIPF = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryPrefill/2025/11"
 PREFILL = "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10"
 SUBSCRIPTION = "http://www.altinn.no/services/ServiceEngine/Subscription/2009/10"
@@ -41,6 +43,7 @@ CORRESPONDENCE = "http://www.altinn.no/services/ServiceEngine/Correspondence/200
 CORRESPONDENCE_EXTERNAL = "http://www.altinn.no/services/ServiceEngine/CorrespondenceExternal/2025/11"
 IIBS = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2013/06"
 SOAS = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2013/06"
+BROKER = "http://www.altinn.no/services/ServiceEngine/Broker/2015/06"
 
 REFERENCE_FILES = {
     "dq": "DownloadQueueExternal/DownloadQueueExternalBasic.wsdl",
@@ -52,6 +55,8 @@ REFERENCE_FILES = {
     "srr": "RegisterSRRAgencyExternal/RegisterSRRAgencyExternalBasic.wsdl",
     "notification": "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl",
     "correspondence": "CorrespondenceAgencyExternal/CorrespondenceAgencyExternalBasic.wsdl",
+    "broker": "BrokerServiceExternal/BrokerServiceExternalBasic.wsdl",
+    "broker_streamed": "BrokerServiceExternal/BrokerServiceExternalBasicStreamed.wsdl",
 }
 
 passed = 0
@@ -623,6 +628,122 @@ def correspondence_flow(env, ref_dir):
           len(found) == 1 and found[0].SendersReference == reference, str(history))
 
 
+def batch_logging(env):
+    """GetStatusOverview / GetDetailedStatus / GetDataItem from the served (derived) WSDL: Altinn
+    published only a SOAP 1.2 EC2 WSDL for BatchLogging. The batch channel is off in this run, so the
+    owner's batch log is empty; the calls check the wire shape, credentials and faults."""
+    path = "/IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc"
+    binding = f"{{{BLOG}}}BasicHttpBinding_IBatchLoggingAgencyExternalBasic"
+    agency = env["identities"]["agency"]
+    creds = {"agencyUserName": agency["system_user"], "agencyPassword": agency["system_password"]}
+    _, blog = service(env, "agency", env["base_url"] + path + "?wsdl", binding, path)
+    overview = blog.GetStatusOverview(**creds, request={"DataBatchType": "PreFill"})
+    check("BatchLogging GetStatusOverview answers (no prefill batch files here)",
+          overview is not None and overview.NumberOfIssues == 0, repr(overview)[:200])
+    detailed = blog.GetDetailedStatus(**creds, request={"TimeRange": {
+        "DateFrom": datetime.datetime(2020, 1, 1), "DateTo": datetime.datetime(2030, 1, 1)}})
+    check("BatchLogging GetDetailedStatus answers with its lists", detailed is not None and detailed.NumberOfIssues == 0,
+          repr(detailed)[:200])
+    try:
+        blog.GetDataItem(**creds, dataItemId=987654321)
+        check("BatchLogging GetDataItem for an unknown item gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("BatchLogging GetDataItem for an unknown item gives an AltinnFault", fault_error_id(fault) is not None)
+    try:
+        blog.GetStatusOverview(agencyUserName=agency["system_user"], agencyPassword="wrong", request={})
+        check("BatchLogging with a wrong password gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("BatchLogging with a wrong password gives AltinnFault 989", fault_error_id(fault) == 989)
+def broker_flow(env, ref_dir):
+    """A broker shipment through Altinn's BrokerServiceExternalBasic and ...BasicStreamed WSDLs.
+
+    The service owner first lets the end-user system's reportee send (Write) and receive (Read) on
+    the broker service through the reference RegisterSRRAgency WSDL; the shipment then goes from
+    that reportee to itself. zeep sends no MTOM, so the upload carries the ZIP inline (base64 in a
+    plain text/xml request, within limits.max_message_bytes); the download is the real MTOM answer."""
+    broker = next((s for s in env["services"] if s.get("kind") == "BrokerService"), None)
+    if broker is None:
+        print("skipped: no broker service in the dev-env file")
+        return
+    enduser = env["identities"]["enduser"]
+    agency = env["identities"]["agency"]
+    party = enduser["reportees"][0]
+    creds = {"systemUserName": enduser["system_user"], "systemPassword": enduser["system_password"]}
+    valid_to = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30)
+    _, srr = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["srr"]),
+                     f"{{{SRR}}}BasicHttpBinding_IRegisterSRRAgencyExternalBasic",
+                     "/RegisterExternal/RegisterSRRAgencyExternalBasic.svc")
+    srr.AddRightsBasic(systemUserName=agency["system_user"], systemPassword=agency["system_password"],
+                       serviceCode=broker["service_code"], serviceEditionCode=broker["service_edition"],
+                       insertRightList={"AddRightRequest": [
+                           {"Condition": "sender", "Reportee": party, "Right": "Write", "ValidTo": valid_to},
+                           {"Condition": "recipient", "Reportee": party, "Right": "Read", "ValidTo": valid_to}]})
+
+    path = "/ServiceEngineExternal/BrokerServiceExternalBasic.svc"
+    _, basic = service(env, "enduser", os.path.join(ref_dir, REFERENCE_FILES["broker"]),
+                       f"{{{BROKER}}}BasicHttpBinding_IBrokerServiceExternalBasic", path)
+    basic.Test()
+    check("BrokerServiceExternalBasic Test answers", True)
+    sent_reference = "zeep-broker-" + uuid.uuid4().hex[:8]
+
+    def initiation(recipient):
+        return {"Manifest": {"ExternalServiceCode": broker["service_code"],
+                             "ExternalServiceEditionCode": broker["service_edition"],
+                             "PropertyList": {"Property": [{"PropertyKey": "kilde", "PropertyValue": "zeep æøå"}]},
+                             "Reportee": party, "SendersReference": sent_reference},
+                "RecipientList": {"Recipient": [{"PartyNumber": recipient}]}}
+
+    file_reference = basic.InitiateBrokerServiceBasic(**creds, brokerServiceInitiation=initiation(party))
+    check("InitiateBrokerServiceBasic returns a file reference (GUID)",
+          re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", file_reference or "") is not None,
+          str(file_reference))
+    try:
+        basic.InitiateBrokerServiceBasic(**creds, brokerServiceInitiation=initiation("01019010046"))
+        check("a recipient without Read is refused", False)
+    except zeep.exceptions.Fault as fault:
+        check("a recipient without Read is refused with ErrorID 14", fault_error_id(fault) == 14,
+              str(fault_error_id(fault)))
+
+    def listed(status):
+        files = items(basic.GetAvailableFilesBasic(**creds, searchParameters={"FileStatus": status, "Reportee": party}),
+                      "BrokerServiceAvailableFile")
+        return [f for f in files if f.FileReference == file_reference]
+
+    check("GetAvailableFilesBasic does not list a file before its upload", listed("Uploaded") == [])
+
+    # Not ending in CR/LF: zeep strips those from both ends of a binary MTOM part it receives.
+    data = b"PK\x03\x04" + ("Formidlet fil fra zeep: æøå\n" * 1000 + "slutt").encode("utf-8")
+    stream_path = "/ServiceEngineExternal/BrokerServiceExternalBasicStreamed.svc"
+    _, streamed_svc = service(env, "enduser", os.path.join(ref_dir, REFERENCE_FILES["broker_streamed"]),
+                              f"{{{BROKER}}}BasicHttpBinding_IBrokerServiceExternalBasicStreamed", stream_path)
+    receipt = streamed_svc.UploadFileStreamedBasic(DataStream=data, _soapheaders={
+        "FileName": "zeep.zip", "Reference": file_reference, "Reportee": party,
+        "SystemPassword": enduser["system_password"], "SystemUserName": enduser["system_user"]})
+    check("UploadFileStreamedBasic (reference streamed WSDL, inline bytes) returns an OK receipt",
+          receipt.ReceiptStatusCode == "OK" and receipt.ReceiptTypeName == "BrokerService" and
+          hashlib.sha256(data).hexdigest() in (receipt.ReceiptText or ""), str(receipt))
+
+    files = listed("Uploaded")
+    check("GetAvailableFilesBasic lists the uploaded file with its metadata",
+          len(files) == 1 and files[0].FileName == "zeep.zip" and files[0].FileSize == len(data) and
+          files[0].SendersReference == sent_reference and files[0].Reportee == party and
+          files[0].ReceiptID == receipt.ReceiptId, str(files))
+    poll = {"ExternalServiceCode": broker["service_code"], "ExternalServiceEditionCode": broker["service_edition"],
+            "Recipients": {"string": [party]}}
+    check("CheckIfAvailableFilesBasic says a file waits", basic.CheckIfAvailableFilesBasic(**creds, pollParameters=poll))
+
+    got = streamed_svc.DownloadFileStreamedBasic(**creds, fileReference=file_reference, reportee=party)
+    check("DownloadFileStreamedBasic (MTOM answer) returns the uploaded bytes", got == data, f"{len(got or b'')} bytes")
+    basic.ConfirmDownloadedBasic(**creds, fileReference=file_reference, reportee=party)
+    check("ConfirmDownloadedBasic answers", True)
+    check("the confirmed file is listed as Downloaded", len(listed("Downloaded")) == 1 and listed("Uploaded") == [])
+    try:
+        basic.ConfirmDownloadedBasic(**creds, fileReference=str(uuid.uuid4()), reportee=party)
+        check("confirming an unknown file reference gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("confirming an unknown file reference gives an AltinnFault", fault_error_id(fault) is not None)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev-env", required=True)
@@ -635,6 +756,7 @@ def main():
     archive_reference, receipt_id = submit(env, "zeep-" + uuid.uuid4().hex[:12])
     archive_search(env, archive_reference)
     streamed(env, archive_reference)
+    batch_logging(env)
     if os.path.isdir(args.reference_dir):
         reference_flow(env, os.path.abspath(args.reference_dir), archive_reference, receipt_id)
         prefill_flow(env, os.path.abspath(args.reference_dir))
@@ -642,6 +764,9 @@ def main():
         rights_flow(env, os.path.abspath(args.reference_dir))
         notification_flow(env, os.path.abspath(args.reference_dir))
         correspondence_flow(env, os.path.abspath(args.reference_dir))
+
+
+        broker_flow(env, os.path.abspath(args.reference_dir))
     else:
         print("skipped: no reference WSDLs")
     print(f"{passed} passed, {failed} failed")

@@ -36,7 +36,9 @@ std::string writeDevEnv(const GatewayUnderTest& gw) {
       << ",\"enduser\":"
       << jsonIdentity(gw.identity("enduser"), ",\"org_number\":\"910000209\",\"reportees\":[\"910000306\"]") << "},"
       << "\"services\":[{\"owner\":\"agency\",\"service_code\":\"4711\",\"service_edition\":1,"
-      << "\"data_format_id\":\"5703\",\"data_format_version\":34,\"kind\":\"FormTask\"}]}";
+      << "\"data_format_id\":\"5703\",\"data_format_version\":34,\"kind\":\"FormTask\"},"
+      << "{\"owner\":\"agency\",\"service_code\":\"5100\",\"service_edition\":1,"
+      << "\"data_format_id\":\"1\",\"data_format_version\":1,\"kind\":\"BrokerService\"}]}";
   return path;
 }
 
@@ -49,6 +51,9 @@ BOOST_AUTO_TEST_CASE(ZeepCompletesTheFlowWithTheReferenceWsdls) {
   // The notification template the flow sends (scripts/lib/dev_env.sh registers the same one).
   BOOST_REQUIRE(gw.gatewayctl("template set --type DevVarsel --language 1044 --email-subject 'Varsel om {0}' "
                               "--email-body 'Hei! Du har fått et varsel om {0} fra {1}.' --sms-text 'Varsel om {0}'") == 0);
+  // The broker service the flow ships through (scripts/lib/dev_env.sh registers the same one).
+  BOOST_REQUIRE(gw.gatewayctl("service add --owner ETAT --code 5100 --edition 1 --name 'Formidling' --format 1:1 "
+                              "--kind BrokerService") == 0);
   const char* source = std::getenv("GATEWAY_SOURCE_DIR");
   BOOST_REQUIRE(source);
   const char* reference_env = std::getenv("GATEWAY_REFERENCE_DIR");

@@ -23,6 +23,7 @@
 #include "config/gateway_config.h"
 #include "core/party_numbers.h"
 #include "notification_commands.h"
+#include "sftp_commands.h"
 #include "persistence/database.h"
 
 namespace gateway::tools {
@@ -425,8 +426,12 @@ int cmdServiceChannel(Context& ctx) {
     return usageError("--edition must be a whole number greater than 0");
   }
   const bool push = ctx.args.has("--push");
-  if (push == ctx.args.has("--queue")) return usageError("give exactly one of --push URL or --queue");
+  const bool batch = ctx.args.has("--batch");
+  if (int(push) + int(batch) + int(ctx.args.has("--queue")) != 1) {
+    return usageError("give exactly one of --push URL, --batch or --queue");
+  }
   persistence::DeliveryChannel channel;
+  if (batch) channel.mode = persistence::DeliveryMode::kBatch;
   if (push) {
     channel.mode = persistence::DeliveryMode::kPush;
     channel.receiver_url = *ctx.args.value("--push");
@@ -447,7 +452,36 @@ int cmdServiceChannel(Context& ctx) {
   Status s = ctx.db->push().setChannel(code, edition, channel);
   if (!s.ok()) return failed(s, "service channel");
   std::cout << "service " << code << " edition " << edition << " delivers by "
-            << (push ? "push to " + channel.receiver_url : std::string("download queue only")) << "\n";
+            << (push    ? "push to " + channel.receiver_url
+                : batch ? std::string("batch files in the SFTP drop area (and the download queue)")
+                        : std::string("download queue only"))
+            << "\n";
+  return kExitOk;
+}
+
+// Broker service availability period (docs/operations.md, "Broker retention").
+int cmdBrokerAvailability(Context& ctx) {
+  const std::string code = *ctx.args.value("--code");
+  int edition = 0;
+  int days = 0;
+  if (auto e = checkCode("--code", code)) return usageError(*e);
+  if (!parsePositiveInt(*ctx.args.value("--edition"), edition)) {
+    return usageError("--edition must be a whole number greater than 0");
+  }
+  if (!parsePositiveInt(*ctx.args.value("--days"), days) || days > 3650) {
+    return usageError("--days must be a whole number from 1 to 3650");
+  }
+  auto service = ctx.db->services().find(code, edition);
+  if (!service.ok()) return failed(service.status(), "broker availability");
+  if (!service.value() || service.value()->kind != "BrokerService") {
+    return failed(Status::NotFound("no broker service (kind BrokerService) " + code + " edition " +
+                                   std::to_string(edition)),
+                  "broker availability");
+  }
+  Status s = ctx.db->brokers().setAvailabilityDays(service.value()->id, days);
+  if (!s.ok()) return failed(s, "broker availability");
+  std::cout << "broker service " << code << " edition " << edition << ": files stay available " << days
+            << " days after upload\n";
   return kExitOk;
 }
 
@@ -457,7 +491,7 @@ int cmdPushChannels(Context& ctx) {
   std::cout << "owner\tcode\tedition\tmode\tqueue_mode\tremove_from_queue\tuser\turl\n";
   for (const auto& c : channels.value()) {
     std::cout << c.owner_code << '\t' << c.service_code << '\t' << c.service_edition << '\t'
-              << (c.mode == persistence::DeliveryMode::kPush ? "push" : "queue") << '\t' << (c.queue_mode ? "yes" : "no")
+              << persistence::deliveryModeName(c.mode) << '\t' << (c.queue_mode ? "yes" : "no")
               << '\t' << (c.remove_from_queue ? "yes" : "no") << '\t'
               << (c.receiver_username.empty() ? "-" : c.receiver_username) << '\t'
               << (c.receiver_url.empty() ? "-" : c.receiver_url) << '\n';
@@ -523,19 +557,45 @@ const std::vector<Command>& commands() {
        "Register a service edition and the data formats it accepts.", cmdServiceAdd},
       {{"service", "list"}, {}, {}, {}, {}, {}, true, "service list", "List services.", cmdServiceList},
       {{"service", "channel"}, {"--code", "--edition"}, {"--push", "--user", "--password-env"}, {},
-       {"--queue", "--password-stdin", "--remove-from-queue"}, {}, true,
-       "service channel --code C --edition N (--queue | --push URL [--user U] [--password-stdin | --password-env VAR] "
-       "[--remove-from-queue])",
-       "Choose how completed submissions reach the service owner: the download queue only (default), or also pushed "
-       "to its OnlineBatchReceiver at URL, presenting U and the password (one line on standard input, or VAR); "
+       {"--queue", "--batch", "--password-stdin", "--remove-from-queue"}, {}, true,
+       "service channel --code C --edition N (--queue | --batch | --push URL [--user U] [--password-stdin | "
+       "--password-env VAR] [--remove-from-queue])",
+       "Choose how completed submissions reach the service owner: the download queue only (default), also as batch "
+       "files in its SFTP drop area (--batch), or also pushed to its OnlineBatchReceiver at URL, presenting U and the password (one line on standard input, or VAR); "
        "--remove-from-queue purges a delivered submission from the download queue.",
        cmdServiceChannel},
+      {{"broker", "availability"}, {"--code", "--edition", "--days"}, {}, {}, {}, {}, true,
+       "broker availability --code C --edition N --days D",
+       "Set how many days an uploaded file of a broker service (kind BrokerService) stays available before the "
+       "retention job deletes it (default: broker.default_availability_days).",
+       cmdBrokerAvailability},
       {{"push", "channels"}, {}, {}, {}, {}, {}, true, "push channels", "List delivery channels (never passwords).",
        cmdPushChannels},
       {{"push", "list"}, {}, {"--limit"}, {}, {"--dead"}, {}, true, "push list [--dead] [--limit N]",
        "List push outbox items, oldest first (--dead: only the dead ones).", cmdPushList},
       {{"push", "redrive"}, {}, {}, {}, {}, {"ID"}, true, "push redrive ID",
        "Make a dead push item pending again; it is delivered before the later items of its channel.", cmdPushRedrive},
+      {{"sftp", "provision"}, {}, {}, {}, {}, {}, true, "sftp provision",
+       "Create every service owner's SFTP account, chroot and folders under sftp.root (gatewayd does this too).",
+       [](Context& c) { return cmdSftpProvision(*c.db, c.config); }},
+      {{"sftp", "key", "add"}, {}, {}, {}, {}, {"OWNER", "KEYFILE"}, true, "sftp key add OWNER KEYFILE.pub",
+       "Let the OpenSSH public key in KEYFILE log in to the drop area as service owner OWNER.",
+       [](Context& c) { return cmdSftpKeyAdd(*c.db, c.config, c.positional.at(0), c.positional.at(1)); }},
+      {{"sftp", "key", "list"}, {}, {}, {}, {}, {"OWNER"}, true, "sftp key list OWNER",
+       "List the keys that may log in as OWNER (type, SHA256 fingerprint, comment).",
+       [](Context& c) { return cmdSftpKeyList(*c.db, c.config, c.positional.at(0)); }},
+      {{"sftp", "key", "remove"}, {}, {}, {}, {}, {"OWNER", "KEY"}, true, "sftp key remove OWNER (KEYFILE.pub | SHA256:...)",
+       "Withdraw a key, given as its public key file or its fingerprint.",
+       [](Context& c) { return cmdSftpKeyRemove(*c.db, c.config, c.positional.at(0), c.positional.at(1)); }},
+      {{"sftp", "batches"}, {}, {"--owner", "--limit"}, {}, {}, {}, true, "sftp batches [--owner CODE] [--limit N]",
+       "The batch file log, newest first: outbound batch files written and inbound files processed or failed.",
+       [](Context& c) {
+         int limit = 100;
+         if (auto text = c.args.value("--limit"); text && !parsePositiveInt(*text, limit)) {
+           return usageError("--limit must be a whole number greater than 0");
+         }
+         return cmdSftpBatches(*c.db, c.args.value("--owner"), limit);
+       }},
       {{"reportee", "grant"}, {"--system", "--reportee"}, {}, {}, {"--if-missing"}, {}, true,
        "reportee grant --system U --reportee NUMBER [--if-missing]",
        "Let an end-user system act for a reportee (organisation or national identity number).", cmdReporteeGrant},

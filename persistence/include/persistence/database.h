@@ -6,6 +6,8 @@
 
 #include "common/status.h"
 #include "persistence/correspondence_repository.h"
+#include "persistence/batch_repository.h"
+#include "persistence/broker_repository.h"
 #include "persistence/file_store.h"
 #include "persistence/push_repository.h"
 #include "persistence/notification_repository.h"
@@ -50,9 +52,11 @@ class Database {
   virtual SubscriptionRepository& subscriptions() = 0;
   virtual ServiceRightRepository& serviceRights() = 0;
   virtual PushRepository& push() = 0;
+  virtual BatchRepository& batches() = 0;
   virtual ContactRepository& contacts() = 0;
   virtual NotificationRepository& notifications() = 0;
   virtual CorrespondenceRepository& correspondences() = 0;
+  virtual BrokerRepository& brokers() = 0;
 };
 
 // Local-disk FileStore rooted at `root` (created if missing).

@@ -85,6 +85,12 @@ struct OutboxMessage {
   std::time_t created_at = 0;
 };
 
+// A claimed message as the worker reports on it.
+struct OutboxLease {
+  Id id = 0;
+  std::int64_t lease_token = 0;
+};
+
 struct OutboxQuery {
   std::optional<Id> owner_id;   // only this owner's messages (an owner never sees another's)
   bool dead_only = false;
@@ -104,11 +110,21 @@ class NotificationRepository {
 
   // Claims up to `limit` messages that are due (pending with next_attempt_at <= now, or sending
   // with an expired lease) with SELECT ... FOR UPDATE SKIP LOCKED, marks them sending for
-  // `lease_seconds`, counts the attempt and gives each a fresh lease token. Concurrent claimers
-  // (threads or processes) never get the same row while its lease runs.
+  // `lease_seconds`, counts the attempt and gives them a fresh lease token (one per claim), oldest
+  // first. Concurrent claimers (threads or processes) never get the same row while its lease runs.
   virtual Result<std::vector<OutboxMessage>> claim(int limit, int lease_seconds) = 0;
   // Outcome of one attempt. Ignored (kNotFound) when the lease token no longer matches.
   virtual Status markSent(Id id, std::int64_t lease_token) = 0;
+  // markSent for many messages in ONE transaction; those whose lease was lost are skipped. Returns
+  // how many were recorded.
+  virtual Result<int> markAllSent(const std::vector<OutboxLease>& sent) {
+    int recorded = 0;
+    for (const auto& m : sent) recorded += markSent(m.id, m.lease_token).ok() ? 1 : 0;
+    return recorded;
+  }
+  // Hands claimed messages that were never tried back: pending and due again, their claim's
+  // attempt not counted. Those whose lease was lost are skipped.
+  virtual Status release(const std::vector<OutboxLease>& unsent) = 0;
   // retry_at set: pending again from then; nullopt: dead. `error` is stored as last_error.
   virtual Status markFailed(Id id, std::int64_t lease_token, const std::string& error,
                             std::optional<std::time_t> retry_at) = 0;

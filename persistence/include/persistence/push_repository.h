@@ -23,7 +23,18 @@
 
 namespace gateway::persistence {
 
-enum class DeliveryMode { kQueue, kPush };
+// kBatch: completed submissions are also written as batch files to the owner's SFTP drop area
+// (gateway/sftp, migration 012); the push worker ignores such channels.
+enum class DeliveryMode { kQueue, kPush, kBatch };
+
+inline const char* deliveryModeName(DeliveryMode mode) {
+  switch (mode) {
+    case DeliveryMode::kQueue: return "queue";
+    case DeliveryMode::kPush: return "push";
+    case DeliveryMode::kBatch: return "batch";
+  }
+  return "queue";
+}
 
 struct DeliveryChannel {
   Id service_id = 0;
@@ -66,6 +77,12 @@ struct PushAttempt {
   std::string result_text;                     // recorded in last_result (cut to 1024 bytes)
 };
 
+// One attempt on one item, as recordAttempts takes them.
+struct PushOutcome {
+  PushItem item;
+  PushAttempt attempt;
+};
+
 class PushRepository {
  public:
   virtual ~PushRepository() = default;
@@ -89,13 +106,25 @@ class PushRepository {
   virtual Result<std::optional<DeliveryChannel>> claimChannel(Id service_id, const std::string& holder,
                                                               std::chrono::milliseconds lease) = 0;
   virtual Status releaseChannel(Id service_id, const std::string& holder) = 0;
-  // The channel's oldest pending item (lowest sequence number), if any.
-  virtual Result<std::optional<PushItem>> headItem(Id service_id) = 0;
-  // Records one attempt on `item`, only while `holder` still holds the channel's lease (kNotFound
-  // otherwise: the outcome is dropped and the item stays as it was). On kDelivered it also appends a
-  // "Sent" shipment status and, when the channel says so, purges the download-queue item; on kDead an
-  // "Error" shipment status with the text. One transaction.
-  virtual Status recordAttempt(const std::string& holder, const PushItem& item, const PushAttempt& attempt) = 0;
+  // The channel's oldest pending items (lowest sequence numbers first), at most `limit` (>= 1).
+  virtual Result<std::vector<PushItem>> pendingItems(Id service_id, int limit) = 0;
+  // Records attempts on items of ONE channel, in one transaction, only while `holder` still holds
+  // that channel's lease; kNotFound otherwise, or when an item is no longer pending: then nothing is
+  // recorded and the items stay as they were. On kDelivered it also appends a "Sent" shipment status
+  // and, when the channel says so, purges the download-queue item; on kDead an "Error" shipment
+  // status with the text. The channel's queue_mode becomes that of the last outcome.
+  virtual Status recordAttempts(const std::string& holder, const std::vector<PushOutcome>& outcomes) = 0;
+
+  // Conveniences over the two above.
+  Result<std::optional<PushItem>> headItem(Id service_id) {
+    auto items = pendingItems(service_id, 1);
+    if (!items.ok()) return items.status();
+    if (items.value().empty()) return std::optional<PushItem>();
+    return std::optional<PushItem>(items.value().front());
+  }
+  Status recordAttempt(const std::string& holder, const PushItem& item, const PushAttempt& attempt) {
+    return recordAttempts(holder, {PushOutcome{item, attempt}});
+  }
 };
 
 inline const char* pushStateName(PushState state) {

@@ -54,6 +54,17 @@ class SubmissionRepository {
   // The archived submission when it belongs to owner_id; kNotFound otherwise.
   virtual Result<ArchivedSubmission> getByArchiveReference(Id owner_id, const std::string& archive_reference) = 0;
   virtual Result<ArchivedSubmission> getById(Id owner_id, Id submission_id) = 0;
+  // Those of `ids` that exist and belong to owner_id (others are left out), ordered by id, read
+  // together (the push worker loads a run of outbox items at once). Default: one getById each.
+  virtual Result<std::vector<ArchivedSubmission>> getManyById(Id owner_id, const std::vector<Id>& ids) {
+    std::vector<ArchivedSubmission> out;
+    for (Id id : ids) {
+      auto one = getById(owner_id, id);
+      if (one.ok()) out.push_back(std::move(one).value());
+      else if (one.status().code() != StatusCode::kNotFound) return one.status();
+    }
+    return out;
+  }
 
   // Streamed attachments (IntermediaryInbound streamed, ServiceOwnerArchive streamed).
   struct SubmittedBy {

@@ -8,6 +8,7 @@
 
 #include "gateway_under_test.h"
 #include "soapBasicHttpBinding_USCOREIArchiveCommonAgencyExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIBrokerServiceExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIDownloadQueueExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIReceiptAgencyExternalBasicProxy.h"
@@ -22,6 +23,7 @@
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREIBatchLoggingAgencyExternalBasicProxy.h"
 
 namespace gateway::testing {
 
@@ -39,6 +41,10 @@ using CorrespondenceAgencyProxy = BasicHttpBinding_USCOREICorrespondenceAgencyEx
 using CorrespondenceExternalProxy = BasicHttpBinding_USCOREICorrespondenceExternalBasicProxy;
 using InboundStreamedProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy;
 using ArchiveStreamedProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy;
+using BatchLoggingProxy = BasicHttpBinding_USCOREIBatchLoggingAgencyExternalBasicProxy;
+// Both broker WSDLs share a namespace: one proxy has the Basic and the streamed operations; point it
+// at kBrokerPath or kBrokerStreamedPath.
+using BrokerProxy = BasicHttpBinding_USCOREIBrokerServiceExternalBasicProxy;
 
 inline const char* const kInboundPath = "/IntermediaryExternal/IntermediaryInboundBasic.svc";
 inline const char* const kReceiptAgencyPath = "/IntermediaryExternal/ReceiptAgencyExternalBasic.svc";
@@ -55,6 +61,9 @@ inline const char* const kCorrespondenceAgencyPath = "/ServiceEngineExternal/Cor
 inline const char* const kCorrespondenceExternalPath = "/IntermediaryExternal/CorrespondenceExternalBasic.svc";
 inline const char* const kInboundStreamedPath = "/IntermediaryExternal/IntermediaryInboundBasicStreamed.svc";
 inline const char* const kArchiveStreamedPath = "/ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc";
+inline const char* const kBatchLoggingPath = "/IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc";
+inline const char* const kBrokerPath = "/ServiceEngineExternal/BrokerServiceExternalBasic.svc";
+inline const char* const kBrokerStreamedPath = "/ServiceEngineExternal/BrokerServiceExternalBasicStreamed.svc";
 
 // A proxy whose endpoint string lives as long as the proxy.
 template <typename Proxy>

@@ -87,9 +87,8 @@ inline int uploadStreamed(Client<InboundStreamedProxy>& c, const Identity& ident
   };
   int* id = static_cast<int*>(soap_malloc(soap, sizeof(int)));
   *id = h.reportee_element_id;
-  // Fields by name: SOAP_ENV__Header holds the header elements of every service (the generated
-  // positional soap_header(...) changes whenever another service adds one).
-  auto* header = soap_new_SOAP_ENV__Header(soap);
+  // By name: every service's header elements share one generated SOAP_ENV__Header.
+  SOAP_ENV__Header* header = soap_new_SOAP_ENV__Header(soap);
   header->iibs__AttachmentTypeName = text(h.attachment_type_name);
   header->iibs__CheckSum = h.checksum.empty() ? nullptr : text(h.checksum);
   header->iibs__EndUserSystemreference = text(h.end_user_reference);
@@ -137,6 +136,83 @@ inline int downloadStreamed(Client<ArchiveStreamedProxy>& c, const Identity& ide
   request.attachmentId = static_cast<int*>(soap_malloc(soap, sizeof(int)));
   *request.attachmentId = attachment_id;
   return c->GetAttachmentDataStreamedBasic(&request, response);
+}
+
+// Streams `source` to the broker's UploadFileStreamedBasic as an MTOM part; `identity` acts for
+// `reportee`, the sender of the shipment `reference`. With `zip_signature`, the first four bytes
+// are replaced by a ZIP local-file signature (the broker accepts ZIP archives only).
+struct BrokerUploadSource {
+  GeneratedBytes bytes;
+  bool zip_signature = true;
+  std::size_t fill(char* buffer, std::size_t capacity) {
+    const std::uint64_t before = bytes.produced;
+    if (!zip_signature || before >= 4) return bytes.fill(buffer, capacity);
+    // The signature replaces the first bytes, and is hashed as sent.
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(capacity, bytes.total - before));
+    n = std::min<std::size_t>(n, 4 - before);
+    static const char kSig[4] = {'P', 'K', '\x03', '\x04'};
+    for (std::size_t i = 0; i < n; ++i) buffer[i] = kSig[before + i];
+    bytes.sha.add(buffer, n);
+    bytes.produced += n;
+    return n;
+  }
+};
+
+inline int uploadBrokerFile(Client<BrokerProxy>& c, const Identity& identity, const std::string& reference,
+                            const std::string& reportee, const std::string& file_name, BrokerUploadSource& source,
+                            _brk__ReceiptExternalStreamedBE& receipt) {
+  struct soap* soap = c->soap;
+  soap_set_omode(soap, SOAP_ENC_MTOM);
+  soap->fmimereadopen = [](struct soap*, void* handle, const char*, const char*, const char*) { return handle; };
+  soap->fmimeread = [](struct soap*, void* handle, char* buffer, size_t length) -> size_t {
+    return static_cast<BrokerUploadSource*>(handle)->fill(buffer, length);
+  };
+  soap->fmimereadclose = [](struct soap*, void*) {};
+  auto text = [&](const std::string& value) {
+    auto* s = soap_new_std__string(soap);
+    *s = value;
+    return s;
+  };
+  SOAP_ENV__Header* header = soap_new_SOAP_ENV__Header(soap);
+  header->brk__FileName = text(file_name);
+  header->brk__Reference = text(reference);
+  header->brk__Reportee = text(reportee);
+  header->brk__SystemPassword = text(identity.system_password);
+  header->brk__SystemUserName = text(identity.system_user);
+  soap->header = header;
+  _brk__StreamedPayloadBasicBE request;
+  request.DataStream.__ptr = reinterpret_cast<unsigned char*>(&source);  // the handle fmimeread gets
+  request.DataStream.__size = static_cast<int>(source.bytes.total);
+  request.DataStream.id = soap_strdup(soap, "cid:broker-upload@test");
+  request.DataStream.type = soap_strdup(soap, "application/octet-stream");
+  request.DataStream.options = nullptr;
+  const int rc = c->UploadFileStreamedBasic(&request, receipt);
+  soap->header = nullptr;
+  soap_clr_omode(soap, SOAP_ENC_MTOM);
+  return rc;
+}
+
+// DownloadFileStreamedBasic into `sink` (set as the proxy's soap->user for the callbacks).
+inline int downloadBrokerFile(Client<BrokerProxy>& c, const Identity& identity, const std::string& reference,
+                              const std::string& reportee, DownloadSink& sink) {
+  struct soap* soap = c->soap;
+  soap->user = &sink;
+  soap->fmimewriteopen = [](struct soap* s, void*, const char*, const char*, const char*,
+                            enum soap_mime_encoding) -> void* { return s->user; };
+  soap->fmimewrite = [](struct soap*, void* handle, const char* buffer, size_t length) -> int {
+    auto* d = static_cast<DownloadSink*>(handle);
+    d->bytes += length;
+    d->sha.add(buffer, length);
+    return SOAP_OK;
+  };
+  soap->fmimewriteclose = [](struct soap*, void*) {};
+  _brk__DownloadFileStreamedBasic request;
+  _brk__DownloadFileStreamedBasicResponse response;
+  request.systemUserName = identity.system_user;
+  request.systemPassword = identity.system_password;
+  request.fileReference = reference;
+  request.reportee = reportee;
+  return c->DownloadFileStreamedBasic(&request, response);
 }
 
 // A field of /proc/<pid>/status in kB (VmRSS, VmHWM), or -1.

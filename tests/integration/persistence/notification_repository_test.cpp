@@ -138,6 +138,27 @@ BOOST_AUTO_TEST_CASE(ClaimTakesDueMessagesOnceAndLeavesFutureOnes) {
   BOOST_TEST(claimAllOf(p).empty());
 }
 
+BOOST_AUTO_TEST_CASE(ManyAreMarkedSentAtOnceAndUntriedOnesAreReleased) {
+  const Parties p = seedParties(db());
+  BOOST_REQUIRE(repo().enqueue({message(p, "a@example.no"), message(p, "b@example.no"), message(p, "c@example.no")}).ok());
+  auto claimed = claimAllOf(p);
+  BOOST_REQUIRE(claimed.size() == 3u);
+  BOOST_TEST(claimed[0].id < claimed[1].id);  // oldest first
+  // Two sent (one with a stale token, which is skipped), the third never tried.
+  auto recorded = repo().markAllSent({{claimed[0].id, claimed[0].lease_token}, {claimed[1].id, claimed[1].lease_token + 1}});
+  BOOST_REQUIRE(recorded.ok());
+  BOOST_TEST(recorded.value() == 1);
+  BOOST_TEST((repo().get(claimed[0].id)->value().state == OutboxState::kSent));
+  BOOST_TEST((repo().get(claimed[1].id)->value().state == OutboxState::kSending));
+  BOOST_REQUIRE(repo().release({{claimed[2].id, claimed[2].lease_token}}).ok());
+  auto released = repo().get(claimed[2].id)->value();
+  BOOST_TEST((released.state == OutboxState::kPending));
+  BOOST_TEST(released.attempts == 0);  // the claim's attempt is not counted
+  auto again = claimAllOf(p);
+  BOOST_REQUIRE(again.size() == 1u);  // due at once; the other one is still leased
+  BOOST_TEST(again[0].id == claimed[2].id);
+}
+
 BOOST_AUTO_TEST_CASE(AnExpiredLeaseIsClaimedAgain) {
   const Parties p = seedParties(db());
   BOOST_REQUIRE(repo().enqueue({message(p, "a@example.no")}).ok());

@@ -233,6 +233,40 @@ BOOST_AUTO_TEST_CASE(DeadItemIsListedAndRedriven) {
   BOOST_TEST(again.value()->attempts == 0);
 }
 
+BOOST_AUTO_TEST_CASE(AGroupOfOutcomesIsRecordedWhole) {
+  Parties p = pushParties(/*remove_from_queue=*/true);
+  for (int i = 0; i < 3; ++i) BOOST_TEST_REQUIRE(db().submissions().create(newSubmission(p)).ok());
+  persistence::PushRepository& push = db().push();
+  BOOST_TEST_REQUIRE(push.claimChannel(p.service.id, "A", 60s).ok());
+  auto items = push.pendingItems(p.service.id, 10);
+  BOOST_TEST_REQUIRE(items.ok());
+  BOOST_TEST_REQUIRE(items.value().size() == 3u);
+  BOOST_TEST(items.value()[0].sequence_number < items.value()[1].sequence_number);
+  PushAttempt ok;
+  ok.state = PushState::kDelivered;
+  ok.result_text = "OK";
+  PushAttempt dead;
+  dead.state = PushState::kDead;
+  dead.result_text = "FAILED_DO_NOT_RETRY: no";
+  const auto& v = items.value();
+  BOOST_TEST_REQUIRE(push.recordAttempts("A", {{v[0], ok}, {v[1], dead}, {v[2], ok}}).ok());
+  const std::string svc = std::to_string(p.service.id);
+  BOOST_TEST(count("SELECT COUNT(*) FROM push_outbox WHERE service_id = ? AND state = 'delivered'", {svc}) == 2);
+  BOOST_TEST(count("SELECT COUNT(*) FROM push_outbox WHERE service_id = ? AND state = 'dead'", {svc}) == 1);
+  BOOST_TEST(count("SELECT COUNT(*) FROM download_queue q JOIN submission s ON s.id = q.submission_id "
+                   "WHERE s.service_id = ? AND q.purged_at IS NOT NULL", {svc}) == 2);
+  BOOST_TEST(count("SELECT COUNT(*) FROM shipment_status_log l JOIN submission s ON s.id = l.submission_id "
+                   "WHERE s.service_id = ? AND l.status IN ('Sent', 'Error')", {svc}) == 3);
+
+  // A group with one item that is no longer pending changes nothing at all.
+  BOOST_TEST_REQUIRE(db().submissions().create(newSubmission(p)).ok());
+  auto fresh = push.pendingItems(p.service.id, 10);
+  BOOST_TEST_REQUIRE(fresh.value().size() == 1u);
+  BOOST_TEST(push.recordAttempts("A", {{fresh.value()[0], ok}, {v[0], ok}}).code() == StatusCode::kNotFound);
+  BOOST_TEST(push.pendingItems(p.service.id, 10).value().size() == 1u);
+  BOOST_TEST(count("SELECT COUNT(*) FROM push_outbox WHERE service_id = ? AND state = 'delivered'", {svc}) == 2);
+}
+
 BOOST_AUTO_TEST_CASE(PushWithoutUrlIsRefusedAndUnknownServiceIsNotFound) {
   Parties p = seedParties(db());
   DeliveryChannel channel;

@@ -375,6 +375,30 @@ BOOST_AUTO_TEST_CASE(OtherOwnersCannotReadOrTouchArchivedSubmissions) {
   BOOST_TEST(repo().getById(a.owner.id, created->submission_id + 1000000).status().code() == StatusCode::kNotFound);
 }
 
+BOOST_AUTO_TEST_CASE(ManyAreReadTogetherAndOnlyTheOwnersOnes) {
+  Parties a = seedParties(db());
+  Parties b = seedParties(db());
+  std::vector<Id> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto created = repo().create(newSubmission(a));
+    BOOST_REQUIRE(created.ok());
+    ids.push_back(created->submission_id);
+  }
+  auto other = repo().create(newSubmission(b));
+  BOOST_REQUIRE(other.ok());
+  auto many = repo().getManyById(a.owner.id, {ids[2], other->submission_id, ids[0], ids[1] + 1000000, ids[1]});
+  BOOST_REQUIRE(many.ok());
+  BOOST_REQUIRE(many->size() == 3u);  // b's and the unknown id are left out
+  for (std::size_t i = 0; i < 3; ++i) {
+    BOOST_TEST(many->at(i).id == ids[i]);  // ordered by id
+    BOOST_TEST(many->at(i).owner_id == a.owner.id);
+    auto one = repo().getById(a.owner.id, ids[i]);
+    BOOST_REQUIRE(one.ok());
+    BOOST_TEST(many->at(i).forms.size() == one->forms.size());
+    BOOST_TEST(many->at(i).forms.at(0).form_data == one->forms.at(0).form_data);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(StreamedAttachmentsJoinOnlyTheSubmittersFormTaskAndAreReadOnlyByItsOwner) {
   Parties a = seedParties(db());
   Parties b = seedParties(db());

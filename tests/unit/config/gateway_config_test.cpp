@@ -105,11 +105,19 @@ BOOST_AUTO_TEST_CASE(EnvironmentWinsOverFileWhichWinsOverDefaults) {
   BOOST_TEST(c->server.public_base_url == "https://127.0.0.1:7443");
 }
 
+BOOST_AUTO_TEST_CASE(RefusesAPushLeaseShorterThanOneDelivery) {
+  ConfigFile file("push.lease_ms = 20000\npush.connect_timeout_seconds = 10\npush.io_timeout_seconds = 5\n");
+  auto r = loadConfig(file.path, Env{});
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(r.status().message().find("push.lease_ms") != std::string::npos);
+  BOOST_TEST(loadConfig(file.path, Env{{"GATEWAY_PUSH_LEASE_MS", "20001"}}).ok());
+}
+
 BOOST_AUTO_TEST_CASE(ReadsPushChannelKeys) {
   ConfigFile file(
       "push.enabled = 0\npush.threads = 3\npush.poll_interval_ms = 50\npush.max_attempts = 7\n"
       "push.backoff_initial_ms = 11\npush.backoff_max_ms = 99\npush.queue_retry_interval_ms = 123\n"
-      "push.lease_ms = 4567\npush.client_certificate = /c.pem\npush.client_key = /k.pem\npush.ca_bundle = /ca.pem\n"
+      "push.lease_ms = 45670\npush.outcomes_per_commit = 8\npush.client_certificate = /c.pem\npush.client_key = /k.pem\npush.ca_bundle = /ca.pem\n"
       "push.max_attachment_bytes = 1073741824\npush.temp_dir = /var/tmp/gw\n");
   auto r = loadConfig(file.path, Env{{"GATEWAY_PUSH_IO_TIMEOUT_SECONDS", "9"}});
   BOOST_TEST_REQUIRE(r.ok(), r.status().message());
@@ -121,7 +129,8 @@ BOOST_AUTO_TEST_CASE(ReadsPushChannelKeys) {
   BOOST_TEST(p.backoff_initial_ms == 11);
   BOOST_TEST(p.backoff_max_ms == 99);
   BOOST_TEST(p.queue_retry_interval_ms == 123);
-  BOOST_TEST(p.lease_ms == 4567);
+  BOOST_TEST(p.lease_ms == 45670);
+  BOOST_TEST(p.outcomes_per_commit == 8);
   BOOST_TEST(p.io_timeout_seconds == 9);
   BOOST_TEST(p.client_certificate == "/c.pem");
   BOOST_TEST(p.client_key == "/k.pem");
@@ -132,6 +141,26 @@ BOOST_AUTO_TEST_CASE(ReadsPushChannelKeys) {
   requireInvalid(loadConfig("", Env{{"GATEWAY_PUSH_ENABLED", "2"}}), "GATEWAY_PUSH_ENABLED");
   requireInvalid(loadConfig("", Env{{"GATEWAY_PUSH_MAX_ATTACHMENT_BYTES", "-1"}}), "push.max_attachment_bytes");
   requireInvalid(loadConfig("", Env{{"GATEWAY_PUSH_MAX_ATTACHMENT_BYTES", "1073741825"}}), "at most 1073741824");
+}
+
+BOOST_AUTO_TEST_CASE(ReadsBrokerKeys) {
+  auto defaults = loadConfig("", Env{});
+  BOOST_REQUIRE(defaults.ok());
+  BOOST_TEST(defaults.value().broker.default_availability_days == 30);
+  BOOST_TEST(defaults.value().broker.retention_interval_seconds == 300);
+  BOOST_TEST(defaults.value().broker.retention_enabled);
+  BOOST_TEST(defaults.value().limits.max_broker_file_bytes == 1L << 30);
+  ConfigFile file("broker.default_availability_days = 7\nlimits.max_broker_file_bytes = 1048576\n");
+  auto c = loadConfig(file.path, Env{{"GATEWAY_BROKER_RETENTION_INTERVAL_SECONDS", "1"},
+                                     {"GATEWAY_BROKER_RETENTION_ENABLED", "0"}});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c.value().broker.default_availability_days == 7);
+  BOOST_TEST(c.value().broker.retention_interval_seconds == 1);
+  BOOST_TEST(!c.value().broker.retention_enabled);
+  BOOST_TEST(c.value().limits.max_broker_file_bytes == 1048576);
+  requireInvalid(loadConfig("", Env{{"GATEWAY_BROKER_DEFAULT_AVAILABILITY_DAYS", "0"}}), "broker.default_availability_days");
+  requireInvalid(loadConfig("", Env{{"GATEWAY_LIMITS_MAX_BROKER_FILE_BYTES", "2147483648"}}),
+                 "limits.max_broker_file_bytes");
 }
 
 BOOST_AUTO_TEST_CASE(ExplicitPublicBaseUrlIsKept) {

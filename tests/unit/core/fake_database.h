@@ -306,6 +306,7 @@ class FakeNotifications : public NotificationRepository {
   }
   Result<std::vector<OutboxMessage>> claim(int, int) override { return std::vector<OutboxMessage>(); }
   Status markSent(Id, std::int64_t) override { return Status::Ok(); }
+  Status release(const std::vector<OutboxLease>&) override { return Status::Ok(); }
   Status markFailed(Id, std::int64_t, const std::string&, std::optional<std::time_t>) override { return Status::Ok(); }
   Result<std::vector<OutboxMessage>> list(const OutboxQuery&) override { return outbox; }
   Result<std::optional<OutboxMessage>> get(Id) override { return std::optional<OutboxMessage>(); }
@@ -422,6 +423,8 @@ class FakeDatabase : public Database {
   SubscriptionRepository& subscriptions() override { return subscriptions_; }
   ServiceRightRepository& serviceRights() override { return service_rights_; }
   PushRepository& push() override { throw std::logic_error("not used by core tests"); }
+  BatchRepository& batches() override { throw std::logic_error("not used by core tests"); }
+  BrokerRepository& brokers() override { throw std::logic_error("not used by core tests"); }
 };
 
 class FakeFileStore : public FileStore {

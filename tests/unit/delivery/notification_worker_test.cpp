@@ -39,6 +39,17 @@ class ScriptedOutbox : public NotificationRepository {
     sent.push_back(id);
     return Status::Ok();
   }
+  int commits = 0;  // markAllSent calls
+  Result<int> markAllSent(const std::vector<OutboxLease>& done) override {
+    ++commits;
+    for (const auto& m : done) sent.push_back(m.id);
+    return static_cast<int>(done.size());
+  }
+  std::vector<Id> released;
+  Status release(const std::vector<OutboxLease>& unsent) override {
+    for (const auto& m : unsent) released.push_back(m.id);
+    return Status::Ok();
+  }
   Status markFailed(Id id, std::int64_t, const std::string& error, std::optional<std::time_t> retry_at) override {
     failed.push_back({id, error, retry_at});
     return Status::Ok();
@@ -91,6 +102,18 @@ BOOST_AUTO_TEST_CASE(EachTransportGoesToItsSender) {
   BOOST_TEST(email->seen == std::vector<Id>{1});
   BOOST_TEST(sms->seen == std::vector<Id>{2});
   BOOST_TEST(outbox.sent == (std::vector<Id>{1, 2}));
+  BOOST_TEST(outbox.commits == 1);  // both recorded in one commit
+}
+
+BOOST_AUTO_TEST_CASE(FailuresAreRecordedAloneAndTheRestTogether) {
+  outbox.due = {message(1, OutboxTransport::kEmail, 1), message(2, OutboxTransport::kSms, 1),
+                message(3, OutboxTransport::kEmail, 1)};
+  sms->next = Status::Unavailable("gateway down");
+  BOOST_TEST(worker->runOnce() == 3);
+  BOOST_TEST(outbox.sent == (std::vector<Id>{1, 3}));
+  BOOST_TEST(outbox.commits == 1);
+  BOOST_REQUIRE(outbox.failed.size() == 1u);
+  BOOST_TEST(outbox.failed[0].id == 2);
 }
 
 BOOST_AUTO_TEST_CASE(TemporaryFailureIsRetriedWithBackoff) {
@@ -141,6 +164,7 @@ BOOST_AUTO_TEST_CASE(NothingIsStartedWhenTheLeaseIsShorterThanASend) {
   BOOST_TEST(w.runOnce() == 0);
   BOOST_TEST(e->seen.empty());
   BOOST_TEST(outbox.sent.empty());
+  BOOST_TEST(outbox.released == std::vector<Id>{1});  // handed back untried, not left to its lease
 }
 
 BOOST_AUTO_TEST_SUITE_END()

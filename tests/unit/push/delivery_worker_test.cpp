@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <deque>
+#include <functional>
 #include <map>
 
 #include "memory_file_store.h"
@@ -75,6 +76,7 @@ class FakePush final : public PushRepository {
     auto lease = leases.find(service_id);
     if (lease != leases.end() && lease->second != holder) return std::optional<DeliveryChannel>();
     leases[service_id] = holder;
+    ++claims;
     return std::optional<DeliveryChannel>(channels_.at(service_id));
   }
   Status releaseChannel(Id service_id, const std::string& holder) override {
@@ -82,26 +84,35 @@ class FakePush final : public PushRepository {
     if (lease != leases.end() && lease->second == holder) leases.erase(lease);
     return Status::Ok();
   }
-  Result<std::optional<PushItem>> headItem(Id service_id) override {
-    std::optional<PushItem> head;
-    for (auto& [id, i] : items_) {
+  Result<std::vector<PushItem>> pendingItems(Id service_id, int limit) override {
+    std::vector<PushItem> out;
+    for (auto& [id, i] : items_) {  // ids grow with sequence numbers here
       if (i.service_id != service_id || i.state != PushState::kPending) continue;
-      if (!head || i.sequence_number < head->sequence_number) head = i;
+      if (static_cast<int>(out.size()) == limit) break;
+      out.push_back(i);
+      out.back().due = due_at_[id] <= clock_.now;
     }
-    if (head) head->due = due_at_[head->id] <= clock_.now;
-    return head;
+    return out;
   }
-  Status recordAttempt(const std::string& holder, const PushItem& item, const PushAttempt& a) override {
-    auto lease = leases.find(item.service_id);
-    if (lease == leases.end() || lease->second != holder) return Status::NotFound("lease lost");
-    PushItem& stored = items_.at(item.id);
-    stored.state = a.state;
-    stored.attempts += a.count_attempt ? 1 : 0;
-    stored.last_result = a.result_text;
-    due_at_[item.id] = clock_.now + a.retry_after.count();
-    channels_.at(item.service_id).queue_mode = a.channel_queue_mode;
+  // All or nothing, as the real one.
+  Status recordAttempts(const std::string& holder, const std::vector<PushOutcome>& outcomes) override {
+    for (const auto& [item, a] : outcomes) {
+      auto lease = leases.find(item.service_id);
+      if (lease == leases.end() || lease->second != holder) return Status::NotFound("lease lost");
+    }
+    ++commits;
+    for (const auto& [item, a] : outcomes) {
+      PushItem& stored = items_.at(item.id);
+      stored.state = a.state;
+      stored.attempts += a.count_attempt ? 1 : 0;
+      stored.last_result = a.result_text;
+      due_at_[item.id] = clock_.now + a.retry_after.count();
+      channels_.at(item.service_id).queue_mode = a.channel_queue_mode;
+    }
     return Status::Ok();
   }
+  int commits = 0;
+  int claims = 0;
 
  private:
   Clock& clock_;
@@ -150,9 +161,11 @@ class ScriptedReceiver final : public ReceiverClient {
   std::deque<ReceiverOutcome> script;
   std::vector<std::string> sent;  // receivers_reference per call, in order
   std::vector<std::string> zips;  // the attachments parameter per call
+  std::function<void()> on_deliver;
 
   ReceiverOutcome deliver(const DeliveryRequest& request) override {
     sent.push_back(request.receivers_reference);
+    if (on_deliver) on_deliver();
     zips.push_back(request.attachments);
     BOOST_TEST(request.password == "p");
     BOOST_TEST(request.batch.find("<DataBatch") != std::string::npos);
@@ -171,8 +184,7 @@ struct Fixture {
   ScriptedReceiver receiver;
   std::unique_ptr<DeliveryWorker> worker;
 
-  Fixture() {
-    WorkerOptions options;
+  explicit Fixture(WorkerOptions options = {}) {
     options.retry.max_attempts = 3;
     options.retry.backoff_initial = milliseconds(100);
     options.retry.backoff_max = milliseconds(1000);
@@ -327,6 +339,42 @@ BOOST_FIXTURE_TEST_CASE(MissingAttachmentBytesMakeTheItemDeadUnsent, Fixture) {
   BOOST_TEST(receiver.sent.empty());
   BOOST_TEST((push.item(item).state == PushState::kDead));
   BOOST_TEST(push.item(item).last_result.find("unreadable") != std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(ARunOfOkAnswersIsCommittedInGroupsUnderOneLease, Fixture) {
+  for (int i = 0; i < 70; ++i) push.addItem(10);
+  BOOST_TEST(pass() == 70);
+  BOOST_TEST(push.commits == 3);  // 32 + 32 + 6 (outcomes_per_commit = 32)
+  BOOST_TEST(push.claims == 1);
+  for (Id id = 1; id <= 70; ++id) BOOST_TEST((push.item(id).state == PushState::kDelivered));
+}
+
+struct ShortLeaseFixture : Fixture {
+  static WorkerOptions shortLease() {
+    WorkerOptions o;
+    o.lease = milliseconds(50);
+    o.longest_delivery = milliseconds(50);  // every item needs a fresh lease
+    return o;
+  }
+  ShortLeaseFixture() : Fixture(shortLease()) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(OutcomesAreCommittedBeforeTheLeaseIsRenewed, ShortLeaseFixture) {
+  for (int i = 0; i < 3; ++i) push.addItem(10);
+  BOOST_TEST(pass() == 3);
+  BOOST_TEST(push.claims == 4);   // the claim, then a renewal before every item
+  BOOST_TEST(push.commits == 3);  // each renewal first commits what was delivered under the old lease
+  for (Id id = 1; id <= 3; ++id) BOOST_TEST((push.item(id).state == PushState::kDelivered));
+}
+
+BOOST_FIXTURE_TEST_CASE(OutcomesUnderALostLeaseAreDroppedAndTheItemsStayPending, Fixture) {
+  for (int i = 0; i < 3; ++i) push.addItem(10);
+  receiver.on_deliver = [this] {
+    if (receiver.sent.size() == 2) push.leases[10] = "thief";
+  };
+  BOOST_TEST(pass() == 3);
+  BOOST_TEST(push.commits == 0);
+  for (Id id = 1; id <= 3; ++id) BOOST_TEST((push.item(id).state == PushState::kPending));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
