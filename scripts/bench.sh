@@ -31,6 +31,11 @@
 # worker is off, then gatewayd restarted with push.threads=THREADS and timed until the receiver has
 # answered them all (deliveries/s from its first call to its last).
 #
+# BENCH_CORRESPONDENCE=1 adds the correspondence runs: InsertCorrespondenceBasicV2 with one e-mail
+# notification each (service owner certificate, keep-alive, BENCH_CONNECTIONS connections) while the
+# outbox worker is off, then gatewayd restarted with the worker on and a loopback SMTP relay
+# (tests/e2e/support/smtp_sink.py, STARTTLS on the bench PKI) and the e-mails handed to the relay
+# counted for BENCH_DRAIN_SECONDS (30).
 # BENCH_NOTIFY=1 adds the notification runs (scripts/lib/bench_notify.sh: outbox drain rate to a
 # local SMTP relay against the gateway's SMTP client sending straight to it, and the rate
 # SendStandaloneNotificationBasic requests are accepted).
@@ -77,6 +82,8 @@ BENCH_BROKER_ROUNDS=${BENCH_BROKER_ROUNDS:-2}
 BENCH_PUSH=${BENCH_PUSH:-0}
 BENCH_PUSH_RUNS=${BENCH_PUSH_RUNS:-1:1 4:1 4:2 4:4}
 BENCH_PUSH_ITEMS=${BENCH_PUSH_ITEMS:-2000}
+BENCH_CORRESPONDENCE=${BENCH_CORRESPONDENCE:-0}
+BENCH_DRAIN_SECONDS=${BENCH_DRAIN_SECONDS:-30}
 
 # Everything this script makes lives apart from scripts/run.sh's instance, so both can run at once.
 BENCH_DIR=$LOCAL_DIR/bench
@@ -107,6 +114,9 @@ FORM_FILE=$REPO_ROOT/bench/payloads/form-5703-34.xml
 readonly SUBMIT_PATH=/IntermediaryExternal/IntermediaryInboundBasic.svc
 readonly SUBMIT_ACTION=http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2009/10/IIntermediaryInboundExternalBasic/SubmitFormTaskBasic
 readonly ENDUSER=enduser
+readonly CORRESPONDENCE_PATH=/ServiceEngineExternal/CorrespondenceAgencyExternalBasic.svc
+readonly CORRESPONDENCE_ACTION=http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10/ICorrespondenceAgencyExternalBasic/InsertCorrespondenceBasicV2
+SMTP_SINK_PID=""
 
 # shellcheck source=lib/bench_notify.sh
 source "$LIB/bench_notify.sh"
@@ -126,6 +136,7 @@ cleanup() {
   fi
   local pid
   for pid in "${PUSH_RECEIVER_PIDS[@]}"; do terminate_process "$pid" 15 push_receiver; done
+  [[ -z $SMTP_SINK_PID ]] || terminate_process "$SMTP_SINK_PID" 15 smtp_sink
   stop_smtp_counter
   [[ -z $ECHO_PID ]] || { info "stopping the echo server (pid $ECHO_PID)"; terminate_process "$ECHO_PID" 15 echo_server; }
   rm -f "$ECHO_PID_FILE" "$ECHO_READY_FILE"
@@ -319,6 +330,88 @@ ensure_push_services() {
     gatewayctl service add --owner ETAT --code 4711 --edition "$edition" --name "Utviklingsskjema $edition" \
       --format 5703:34 --kind FormTask --if-missing >/dev/null
   done
+}
+
+# InsertCorrespondenceBasicV2 with one e-mail notification (template DevVarsel), unique reference per request.
+write_correspondence_body() {
+  USER_NAME=$(identity_system_user agency) PASSWORD_FILE=$(system_password_file agency) \
+    OUT=$BENCH_DIR/correspondence_body.xml python3 - <<'PY'
+import os
+from xml.sax.saxutils import escape
+
+env = os.environ
+with open(env["PASSWORD_FILE"], encoding="utf-8") as f:
+    password = f.read().strip()
+body = ('<?xml version="1.0" encoding="UTF-8"?>\n<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>'
+        '<InsertCorrespondenceBasicV2 xmlns="http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10">'
+        '<systemUserName>' + escape(env["USER_NAME"]) + '</systemUserName>'
+        '<systemPassword>' + escape(password) + '</systemPassword>'
+        '<SystemUserCode>ETAT</SystemUserCode><ExternalShipmentReference>bench-{{SEQ}}</ExternalShipmentReference>'
+        '<Correspondence xmlns:c="http://schemas.altinn.no/services/ServiceEngine/Correspondence/2010/10"'
+        ' xmlns:n="http://schemas.altinn.no/services/ServiceEngine/Notification/2009/10">'
+        '<c:ServiceCode>4711</c:ServiceCode><c:ServiceEdition>1</c:ServiceEdition><c:Reportee>910000306</c:Reportee>'
+        '<c:Content><c:LanguageCode>1044</c:LanguageCode><c:MessageTitle>Vedtak om tilskudd – æøå</c:MessageTitle>'
+        '<c:MessageSummary>Sammendrag</c:MessageSummary>'
+        '<c:MessageBody>' + escape("<p>Vi har behandlet søknaden din. " * 20 + "</p>") + '</c:MessageBody></c:Content>'
+        '<c:Notifications><n:Notification><n:FromAddress>etat@example.no</n:FromAddress>'
+        '<n:LanguageCode>1044</n:LanguageCode><n:NotificationType>DevVarsel</n:NotificationType>'
+        '<n:TextTokens><n:TextToken><n:TokenNum>0</n:TokenNum><n:TokenValue>vedtak</n:TokenValue></n:TextToken>'
+        '<n:TextToken><n:TokenNum>1</n:TokenNum><n:TokenValue>Etaten</n:TokenValue></n:TextToken></n:TextTokens>'
+        '<n:ReceiverEndPoints><n:ReceiverEndPoint><n:TransportType>Email</n:TransportType>'
+        '<n:ReceiverAddress>bench@example.no</n:ReceiverAddress></n:ReceiverEndPoint></n:ReceiverEndPoints>'
+        '</n:Notification></c:Notifications></Correspondence></InsertCorrespondenceBasicV2></s:Body></s:Envelope>\n')
+fd = os.open(env["OUT"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # holds a password
+with os.fdopen(fd, "w", encoding="utf-8") as f:
+    f.write(body)
+PY
+}
+
+outbox_count() { db_sql "$BENCH_DB_DIR" -N -e "SELECT COUNT(*) FROM \`$DB_NAME\`.notification_outbox WHERE $1"; }
+
+# Inserts for BENCH_SECONDS with the outbox worker off, then drains to a loopback SMTP relay.
+correspondence_runs() {
+  local output sent_before sent_after pending relay_port ready=$BENCH_DIR/smtp_sink.ready mails=$BENCH_DIR/mails
+  write_correspondence_body
+  gateway_stop
+  GATEWAY_DELIVERY_ENABLED=0 gateway_start detached
+  gateway_wait_ready 0
+  wait_for_quiet_machine
+  info "run: InsertCorrespondenceBasicV2 + 1 notification ($BENCH_CONNECTIONS connections, ${BENCH_WARMUP}s warm-up + ${BENCH_SECONDS}s)"
+  output=$("$GATEWAY_LOAD" --url "$GATEWAY_URL$CORRESPONDENCE_PATH" --label "correspondence keepalive" \
+    --connections "$BENCH_CONNECTIONS" --duration "$BENCH_SECONDS" --warmup "$BENCH_WARMUP" \
+    --body-file "$BENCH_DIR/correspondence_body.xml" --mode keepalive --soap-action "$CORRESPONDENCE_ACTION" \
+    --unique-ref --watch "gatewayd=$GATEWAY_PID" --watch "mariadbd=$DB_PID" \
+    --cert "$PKI_DIR/clients/agency.pem" --key "$PKI_DIR/clients/agency.key" --ca "$PKI_DIR/ca/chain.pem" 2>&1) || true
+  printf '%s\n' "$output" | grep -v '^RESULT ' | sed 's/^/    /'
+  printf '%s\n' "$output" | sed -n 's/^RESULT //p' >>"$RESULTS"
+  pending=$(outbox_count "state = 'pending'")
+  info "outbox: $pending pending e-mails"
+
+  rm -rf "$mails" "$ready"
+  mkdir -p "$mails"
+  relay_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  SMTP_SINK_PID=$(start_detached "$BENCH_DIR/smtp_sink.log" "$(system_python)" "$REPO_ROOT/tests/e2e/support/smtp_sink.py" \
+    --dir "$mails" --port "$relay_port" --ready-file "$ready" \
+    --cert "$PKI_DIR/server/server.pem" --key "$PKI_DIR/server/server.key")
+  wait_until 20 test -s "$ready" || { show_log_tail "$BENCH_DIR/smtp_sink.log"; die "smtp_sink.py did not start"; }
+  gateway_stop
+  wait_for_quiet_machine
+  sent_before=$(outbox_count "state = 'sent'")
+  GATEWAY_DELIVERY_ENABLED=1 GATEWAY_DELIVERY_POLL_INTERVAL_MS=100 GATEWAY_DELIVERY_BATCH_SIZE=100 \
+    GATEWAY_SMTP_HOST=127.0.0.1 GATEWAY_SMTP_PORT=$relay_port GATEWAY_SMTP_STARTTLS=required \
+    GATEWAY_SMTP_CA_FILE=$PKI_DIR/ca/chain.pem gateway_start detached
+  gateway_wait_ready 0
+  info "run: outbox drain to the loopback SMTP relay (STARTTLS) for ${BENCH_DRAIN_SECONDS}s"
+  sleep "$BENCH_DRAIN_SECONDS"
+  sent_after=$(outbox_count "state = 'sent'")
+  python3 -c 'import json, sys
+sent = int(sys.argv[1]) - int(sys.argv[2]); seconds = int(sys.argv[3])
+print(json.dumps({"label": "outbox drain", "sent": sent, "seconds": seconds, "per_s": sent / seconds,
+                  "pending_before": int(sys.argv[4]), "relay_files": int(sys.argv[5])}))' \
+    "$sent_after" "$sent_before" "$BENCH_DRAIN_SECONDS" "$pending" "$(find "$mails" -name '*.mail' | wc -l)" \
+    | tee -a "$BENCH_DIR/drain_results.jsonl" | sed 's/^/    /'
+  terminate_process "$SMTP_SINK_PID" 15 smtp_sink
+  SMTP_SINK_PID=""
 }
 
 pending_push_items() { db_sql "$BENCH_DB_DIR" -N -e "SELECT COUNT(*) FROM \`$DB_NAME\`.push_outbox WHERE state = 'pending'"; }
@@ -709,6 +802,10 @@ main() {
     for run in $BENCH_PUSH_RUNS; do push_run "${run%%:*}" "${run##*:}"; done
     print_push_report
   fi
+  if ((BENCH_CORRESPONDENCE)); then
+    : >"$BENCH_DIR/drain_results.jsonl"
+    correspondence_runs
+  fi
   if ((BENCH_NOTIFY)); then
     : >"$NOTIFY_RESULTS"
     write_notify_body
@@ -717,7 +814,7 @@ main() {
     for threads in $BENCH_NOTIFY_THREADS; do notify_run "$threads"; done
     print_notify_report
   fi
-  ((BENCH_FORMS)) || { info "BENCH_FORMS=0: no form runs; raw results: $STREAM_RESULTS $PUSH_RESULTS $NOTIFY_RESULTS"; return 0; }
+  ((BENCH_FORMS)) || { info "BENCH_FORMS=0: no form runs; raw results: $RESULTS $STREAM_RESULTS $PUSH_RESULTS $NOTIFY_RESULTS"; return 0; }
 
   load "echo keepalive" "$ECHO_URL" "$BENCH_DIR/echo_body.xml" "$BENCH_CONNECTIONS" --mode keepalive
   PROFILE_NEXT=$BENCH_PROFILE   # the next run is recorded (after its quiet-machine wait)

@@ -129,6 +129,8 @@ int run(const std::string& config_path) {
   limits.max_streamed_attachment_bytes = c.limits.max_streamed_attachment_bytes;
   limits.lookup_cache_seconds = c.lookup_cache_seconds;
   limits.max_notifications_per_request = c.limits.max_notifications_per_request;
+  limits.max_correspondence_status = c.limits.max_correspondence_status;
+  limits.max_correspondence_inbox = c.limits.max_correspondence_inbox;
   limits.max_broker_file_bytes = c.limits.max_broker_file_bytes;
   limits.broker_default_availability_days = c.broker.default_availability_days;
   core::Services core(*database.value(), *files.value(), verifier, limits);

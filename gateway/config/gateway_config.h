@@ -48,6 +48,8 @@ struct LimitsConfig {
   long pdf_max_form_bytes = 1024L * 1024;   // GetFormSetPdfBasic: larger form data is listed, not walked
   int max_rights_rules = 1000;              // AddRightsBasic / DeleteRightsBasic: rules per request
   int max_notifications_per_request = 50;   // SendStandaloneNotification: more is ErrorID 40014
+  int max_correspondence_status = 1000;     // GetCorrespondenceStatusDetails/History: results, then LimitReached
+  int max_correspondence_inbox = 500;       // CorrespondenceExternal GetCorrespondenceListBasic: results, then LimitReached
   long max_streamed_attachment_bytes = 1L << 30;  // one attachment on a ...Streamed endpoint (1 GiB)
   long max_broker_file_bytes = 1L << 30;          // one broker file (UploadFileStreamedBasic, 1 GiB)
 };

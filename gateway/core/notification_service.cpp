@@ -14,6 +14,17 @@ NotificationService::NotificationService(persistence::Database& database, Notifi
 
 Result<std::vector<NotificationResult>> NotificationService::send(const persistence::SystemRecord& owner_system,
                                                                   const std::vector<NotificationInput>& notifications) {
+  auto prepared = prepare(owner_system, notifications);
+  if (!prepared.ok()) return prepared.status();
+  if (!prepared->outbox.empty()) {
+    auto ids = database_.notifications().enqueue(prepared->outbox);
+    if (!ids.ok()) return ids.status();
+  }
+  return std::move(prepared->results);
+}
+
+Result<PreparedNotifications> NotificationService::prepare(const persistence::SystemRecord& owner_system,
+                                                           const std::vector<NotificationInput>& notifications) {
   if (!owner_system.owner_id) return Status::PermissionDenied("Only service owner systems may send notifications");
   if (Status s = checkRequestSize(notifications.size(), limits_.max_per_request); !s.ok()) return s;
   for (const NotificationInput& n : notifications) {
@@ -82,11 +93,7 @@ Result<std::vector<NotificationResult>> NotificationService::send(const persiste
     }
     results.push_back(std::move(result));
   }
-  if (!outbox.empty()) {
-    auto ids = database_.notifications().enqueue(outbox);
-    if (!ids.ok()) return ids.status();
-  }
-  return results;
+  return PreparedNotifications{std::move(results), std::move(outbox)};
 }
 
 }  // namespace gateway::core

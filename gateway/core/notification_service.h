@@ -31,9 +31,21 @@ struct NotificationResult {
   std::vector<NotificationEndpointResult> endpoints;
 };
 
+// Notifications checked and resolved but not yet stored: the outbox rows and what the caller is told.
+struct PreparedNotifications {
+  std::vector<NotificationResult> results;
+  std::vector<persistence::OutboxMessage> outbox;
+};
+
 class NotificationService {
  public:
   NotificationService(persistence::Database& database, NotificationLimits limits);
+
+  // Everything send() does except storing: checks every notification, resolves addresses through
+  // the contact register and fills the templates. The caller stores `outbox` in its own transaction
+  // (CorrespondenceService does, together with the correspondence). Same errors as send().
+  Result<PreparedNotifications> prepare(const persistence::SystemRecord& owner_system,
+                                        const std::vector<notification::NotificationInput>& notifications);
 
   // `owner_system` is an authenticated service-owner system. Errors: kInvalidArgument with the
   // ErrorID of the first broken notification (nothing is stored), kUnavailable.

@@ -1,6 +1,7 @@
 #include "core/services.h"
 
 #include "core/archive_service.h"
+#include "core/correspondence_service.h"
 #include "core/batch_logging_service.h"
 #include "core/broker_service.h"
 #include "core/notification_service.h"
@@ -25,6 +26,11 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       service_rights_(std::make_unique<ServiceRightsService>(database, limits.max_rights_rules)),
       notifications_(std::make_unique<NotificationService>(
           database, NotificationLimits{limits.max_notifications_per_request})),
+      correspondences_(std::make_unique<CorrespondenceService>(
+          database, files, *notifications_,
+          CorrespondenceLimits{{limits.max_attachments, limits.max_attachment_bytes, limits.max_form_data_bytes},
+                               limits.max_correspondence_status,
+                               limits.max_correspondence_inbox})),
       streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)),
       batch_logging_(std::make_unique<BatchLoggingService>(database)),
       brokers_(std::make_unique<BrokerService>(database, files, limits)) {}
@@ -38,6 +44,7 @@ PrefillService& Services::prefills() { return *prefills_; }
 SubscriptionService& Services::subscriptions() { return *subscriptions_; }
 ServiceRightsService& Services::serviceRights() { return *service_rights_; }
 NotificationService& Services::notifications() { return *notifications_; }
+CorrespondenceService& Services::correspondences() { return *correspondences_; }
 StreamedAttachmentService& Services::streamedAttachments() { return *streamed_attachments_; }
 BatchLoggingService& Services::batchLogging() { return *batch_logging_; }
 BrokerService& Services::brokers() { return *brokers_; }

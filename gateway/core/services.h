@@ -29,6 +29,8 @@ struct CoreLimits {
   // A revoked grant or changed service takes effect within this time.
   int lookup_cache_seconds = 5;
   int max_notifications_per_request = 50;   // SendStandaloneNotification: 40014 beyond this
+  int max_correspondence_status = 1000;     // GetCorrespondenceStatusDetails/History: then LimitReached
+  int max_correspondence_inbox = 500;       // CorrespondenceExternal GetCorrespondenceListBasic: then LimitReached
   // Broker service: the largest file UploadFileStreamedBasic accepts (streamed to the file store),
   // and how long an uploaded file stays available when its service sets no period of its own.
   long max_broker_file_bytes = 1L << 30;
@@ -42,6 +44,7 @@ class PrefillService;
 class SubscriptionService;
 class ServiceRightsService;
 class NotificationService;
+class CorrespondenceService;
 class StreamedAttachmentService;
 class BatchLoggingService;
 class BrokerService;
@@ -59,6 +62,7 @@ class Services {
   SubscriptionService& subscriptions();
   ServiceRightsService& serviceRights();
   NotificationService& notifications();
+  CorrespondenceService& correspondences();
   StreamedAttachmentService& streamedAttachments();
   BatchLoggingService& batchLogging();
   BrokerService& brokers();
@@ -75,6 +79,7 @@ class Services {
   std::unique_ptr<SubscriptionService> subscriptions_;
   std::unique_ptr<ServiceRightsService> service_rights_;
   std::unique_ptr<NotificationService> notifications_;
+  std::unique_ptr<CorrespondenceService> correspondences_;
   std::unique_ptr<StreamedAttachmentService> streamed_attachments_;
   std::unique_ptr<BatchLoggingService> batch_logging_;
   std::unique_ptr<BrokerService> brokers_;

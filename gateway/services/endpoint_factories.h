@@ -19,6 +19,8 @@ std::unique_ptr<Endpoint> makePreFillEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeSubscriptionEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeIntermediaryPrefillEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeNotificationAgencyEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeCorrespondenceAgencyEndpoint(core::Services& core);
+std::unique_ptr<Endpoint> makeCorrespondenceExternalEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeIntermediaryInboundStreamedEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeServiceOwnerArchiveStreamedEndpoint(core::Services& core);
 std::unique_ptr<Endpoint> makeBatchLoggingEndpoint(core::Services& core);

@@ -16,6 +16,8 @@ std::vector<std::unique_ptr<Endpoint>> makeEndpoints(core::Services& core) {
   endpoints.push_back(makeSubscriptionEndpoint(core));
   endpoints.push_back(makeIntermediaryPrefillEndpoint(core));
   endpoints.push_back(makeNotificationAgencyEndpoint(core));
+  endpoints.push_back(makeCorrespondenceAgencyEndpoint(core));
+  endpoints.push_back(makeCorrespondenceExternalEndpoint(core));
   endpoints.push_back(makeIntermediaryInboundStreamedEndpoint(core));
   endpoints.push_back(makeServiceOwnerArchiveStreamedEndpoint(core));
   endpoints.push_back(makeBatchLoggingEndpoint(core));

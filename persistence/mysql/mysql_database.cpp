@@ -24,6 +24,7 @@ class MysqlDatabase final : public Database {
         batches_(*manager_),
         contacts_(*manager_),
         notifications_(*manager_),
+        correspondences_(*manager_),
         brokers_(*manager_) {}
 
   Status migrate(const std::string& migrations_dir) override { return mysql::applyMigrations(*manager_, migrations_dir); }
@@ -41,6 +42,7 @@ class MysqlDatabase final : public Database {
   BatchRepository& batches() override { return batches_; }
   ContactRepository& contacts() override { return contacts_; }
   NotificationRepository& notifications() override { return notifications_; }
+  CorrespondenceRepository& correspondences() override { return correspondences_; }
   BrokerRepository& brokers() override { return brokers_; }
 
  private:
@@ -57,6 +59,7 @@ class MysqlDatabase final : public Database {
   mysql::MysqlBatchRepository batches_;
   mysql::MysqlContactRepository contacts_;
   mysql::MysqlNotificationRepository notifications_;
+  mysql::MysqlCorrespondenceRepository correspondences_;
   mysql::MysqlBrokerRepository brokers_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "common/group_commit.h"
 #include "connection_manager.h"
+#include "persistence/correspondence_repository.h"
 #include "persistence/broker_repository.h"
 #include "persistence/repositories.h"
 
@@ -222,6 +223,28 @@ class MysqlNotificationRepository final : public NotificationRepository {
  private:
   ConnectionManager& db_;
 };
+
+class MysqlCorrespondenceRepository final : public CorrespondenceRepository {
+ public:
+  explicit MysqlCorrespondenceRepository(ConnectionManager& db) : db_(db) {}
+  Result<Created> create(const CorrespondenceRecord& correspondence, const std::vector<OutboxMessage>& notifications,
+                         const std::string& receipt_text) override;
+  Result<StatusPage> statusDetails(const StatusQuery& query) override;
+  Result<InboxPage> inbox(const InboxQuery& query) override;
+  Result<CorrespondenceRecord> get(const std::string& reportee, Id correspondence_id, std::time_t now) override;
+  Status markRead(const std::string& reportee, Id correspondence_id, std::time_t now) override;
+  Status markConfirmed(const std::string& reportee, Id correspondence_id, std::time_t now) override;
+  Status markDeleted(const std::string& reportee, Id correspondence_id, std::time_t now) override;
+
+ private:
+  ConnectionManager& db_;
+};
+
+// Inside the caller's transaction (notification_repository.cpp): inserts the outbox rows, linked to
+// `correspondence_id` when given, and returns their ids in order. Shared by standalone notifications
+// and correspondences so both feed the one outbox the delivery worker drains.
+std::vector<Id> insertOutboxMessages(Session& session, const std::vector<OutboxMessage>& messages,
+                                     std::optional<Id> correspondence_id);
 
 // owner_batch (owner_batch.cpp): the service owners' externalBatchId duplicate rule, kind "PreFill"
 // or "Subscription". claimOwnerBatch throws the duplicate-key SQLException (-> kAlreadyExists)

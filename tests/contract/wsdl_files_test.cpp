@@ -32,7 +32,7 @@ const char* const kRequired[] = {
     "DownloadQueueExternalBasic.wsdl", "ServiceOwnerArchiveExternalBasic.wsdl",
     "ArchiveCommonAgencyExternalBasic.wsdl", "PreFillBasic.wsdl", "SubscriptionBasic.wsdl",
     "IntermediaryPrefillExternalBasic.wsdl", "RegisterSRRAgencyExternalBasic.wsdl", "OnlineBatchReceiver.wsdl",
-    "NotificationAgencyExternalBasic.wsdl",
+    "NotificationAgencyExternalBasic.wsdl", "CorrespondenceAgencyExternalBasic.wsdl", "CorrespondenceExternalBasic.wsdl",
     "IntermediaryInboundExternalBasicStreamed.wsdl", "ServiceOwnerArchiveExternalStreamedBasic.wsdl",
     "BatchLoggingAgencyExternalBasic.wsdl",
     "BrokerServiceExternalBasic.wsdl", "BrokerServiceExternalBasicStreamed.wsdl",

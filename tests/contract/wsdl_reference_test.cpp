@@ -58,6 +58,8 @@ const MirroredService kMirrored[] = {
     {"OnlineBatchReceiver", "OnlineBatchReceiver.wsdl", "OnlineBatchReceiver/OnlineBatchReceiver.wsdl"},
     {"NotificationAgency", "NotificationAgencyExternalBasic.wsdl",
      "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl"},
+    {"CorrespondenceAgency", "CorrespondenceAgencyExternalBasic.wsdl",
+     "CorrespondenceAgencyExternal/CorrespondenceAgencyExternalBasic.wsdl"},
     {"BrokerService", "BrokerServiceExternalBasic.wsdl", "BrokerServiceExternal/BrokerServiceExternalBasic.wsdl"},
     // Upload is a message contract: its metadata are SOAP headers, compared below too.
     {"BrokerServiceStreamed", "BrokerServiceExternalBasicStreamed.wsdl",

@@ -24,6 +24,7 @@
 #include <sstream>
 #include <thread>
 
+#include "delivery_sinks.h"
 #include "soap_clients.h"
 
 namespace bdata = boost::unit_test::data;
@@ -34,68 +35,6 @@ namespace {
 
 // ------------------------------------------------------------------------------------------------
 // The two sinks
-
-std::string sourceDir() {
-  const char* dir = std::getenv("GATEWAY_SOURCE_DIR");
-  if (!dir) throw std::runtime_error("GATEWAY_SOURCE_DIR is not set");
-  return dir;
-}
-
-int freePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A Python helper script run with Debian's /usr/bin/python3 until stop().
-class Sink {
- public:
-  Sink(std::string script, std::vector<std::string> args, fs::path ready_file)
-      : script_(std::move(script)), args_(std::move(args)), ready_(std::move(ready_file)) {}
-  ~Sink() { stop(); }
-
-  void start() {
-    fs::remove(ready_);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::vector<char*> argv = {const_cast<char*>("/usr/bin/python3"), script_.data()};
-      for (auto& a : args_) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv("/usr/bin/python3", argv.data());
-      ::_exit(127);
-    }
-    for (int i = 0; i < 200; ++i) {
-      if (fs::exists(ready_)) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    throw std::runtime_error(script_ + " did not become ready");
-  }
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  std::string readyText() const {
-    std::ifstream in(ready_);
-    std::string text;
-    in >> text;
-    return text;
-  }
-
- private:
-  std::string script_;
-  std::vector<std::string> args_;
-  fs::path ready_;
-  pid_t pid_ = -1;
-};
 
 struct Sinks {
   fs::path dir = fs::temp_directory_path() / ("gw_notify_e2e_" + std::to_string(::getpid()));
@@ -189,29 +128,7 @@ struct StartAll {
 // ------------------------------------------------------------------------------------------------
 // Reading what arrived
 
-struct Mail {
-  std::map<std::string, std::string> headers;  // mail_from, rcpt_to, tls, subject, content_type, ...
-  std::string body;
-};
-
-std::vector<Mail> mailsTo(const std::string& recipient) {
-  std::vector<Mail> found;
-  for (const auto& entry : fs::directory_iterator(sinks().mails)) {
-    if (entry.path().extension() != ".mail") continue;
-    std::ifstream in(entry.path());
-    Mail m;
-    std::string line;
-    while (std::getline(in, line) && line != "--") {
-      auto colon = line.find(": ");
-      if (colon != std::string::npos) m.headers[line.substr(0, colon)] = line.substr(colon + 2);
-    }
-    std::stringstream rest;
-    rest << in.rdbuf();
-    m.body = rest.str();
-    if (m.headers["rcpt_to"] == recipient) found.push_back(std::move(m));
-  }
-  return found;
-}
+std::vector<Mail> mailsTo(const std::string& recipient) { return readMails(sinks().mails, recipient); }
 
 std::vector<std::string> smsTo(const std::string& number) {
   std::vector<std::string> found;

@@ -2,12 +2,13 @@
 """Interoperability check with a foreign SOAP client (Debian's python3-zeep).
 
 Loads the *reference* Altinn 2 WSDLs for DownloadQueue, ServiceOwnerArchive, ReceiptAgency,
-ReceiptExternal, PreFill, Subscription, NotificationAgency and BrokerService (Basic and Basic
-streamed), points them at a running gateway, and
-drives the whole submission flow, a prefill that an end-user system completes, subscriptions and
-standalone notifications (template DevVarsel, as scripts/lib/dev_env.sh registers it);
-SubmitFormTaskBasic, the ArchiveCommon search, the two streamed services, BatchLogging (no Basic
-reference WSDL exists for any of them) and the gateway-extension GetPrefilledFormTasksBasic are driven from the
+ReceiptExternal, PreFill, Subscription, NotificationAgency, CorrespondenceAgency and BrokerService
+(Basic and Basic streamed), points them at a running gateway, and drives the whole submission flow, a
+prefill that an end-user system completes, subscriptions, standalone notifications (template
+DevVarsel, as scripts/lib/dev_env.sh registers it) and a correspondence that the end-user system
+reads and confirms; SubmitFormTaskBasic, the ArchiveCommon search, the two streamed services,
+BatchLogging (no Basic reference WSDL exists for any of them) and the gateway extensions
+GetPrefilledFormTasksBasic and CorrespondenceExternal are driven from the
 WSDLs the gateway serves at ?wsdl.
 
 Usage: /usr/bin/python3 zeep_flow.py --dev-env .local/dev-env.json [--reference-dir DIR]
@@ -38,6 +39,8 @@ PREFILL = "http://www.altinn.no/services/ServiceEngine/PreFill/2009/10"
 SUBSCRIPTION = "http://www.altinn.no/services/ServiceEngine/Subscription/2009/10"
 SRR = "http://www.altinn.no/services/Register/SRR/2015/06"
 NOTIFICATION = "http://www.altinn.no/services/ServiceEngine/Notification/2010/10"
+CORRESPONDENCE = "http://www.altinn.no/services/ServiceEngine/Correspondence/2009/10"
+CORRESPONDENCE_EXTERNAL = "http://www.altinn.no/services/ServiceEngine/CorrespondenceExternal/2025/11"
 IIBS = "http://www.altinn.no/services/Intermediary/Shipment/IntermediaryInbound/2013/06"
 SOAS = "http://www.altinn.no/services/Archive/ServiceOwnerArchive/2013/06"
 BROKER = "http://www.altinn.no/services/ServiceEngine/Broker/2015/06"
@@ -51,6 +54,7 @@ REFERENCE_FILES = {
     "subscription": "Subscription/SubscriptionBasic.wsdl",
     "srr": "RegisterSRRAgencyExternal/RegisterSRRAgencyExternalBasic.wsdl",
     "notification": "NotificationAgencyExternal/NotificationAgencyExternalBasic.wsdl",
+    "correspondence": "CorrespondenceAgencyExternal/CorrespondenceAgencyExternalBasic.wsdl",
     "broker": "BrokerServiceExternal/BrokerServiceExternalBasic.wsdl",
     "broker_streamed": "BrokerServiceExternal/BrokerServiceExternalBasicStreamed.wsdl",
 }
@@ -543,6 +547,87 @@ def notification_flow(env, ref_dir):
               str(fault_text(fault, "AltinnLocalizedErrorMessage")))
 
 
+def correspondence_flow(env, ref_dir):
+    """CorrespondenceAgency through the reference WSDL (insert with a notification, status details,
+    status history with credentials in SOAP headers, a duplicate reference), read and confirmed by the
+    end-user system through the gateway's CorrespondenceExternal WSDL (served at ?wsdl)."""
+    agency = env["identities"]["agency"]
+    creds = {"systemUserName": agency["system_user"], "systemPassword": agency["system_password"]}
+    path = "/ServiceEngineExternal/CorrespondenceAgencyExternalBasic.svc"
+    _, corr = service(env, "agency", os.path.join(ref_dir, REFERENCE_FILES["correspondence"]),
+                      f"{{{CORRESPONDENCE}}}BasicHttpBinding_ICorrespondenceAgencyExternalBasic", path)
+    corr.Test()
+    check("CorrespondenceAgency Test answers", True)
+    info = corr.CreateSimpleCorrespondenceServiceBasic(**creds, templateServiceCode="ZEEPKORR",
+                                                       templateServiceEditionCode=1)
+    check("CreateSimpleCorrespondenceServiceBasic returns the service",
+          info.ExternalServiceCode == "ZEEPKORR" and info.ExternalServiceEditionCode == 1, str(info))
+    reportee = env["identities"]["enduser"]["reportees"][0]
+    reference = "zeep-korr-" + uuid.uuid4().hex[:12]
+    correspondence = {
+        "ServiceCode": "ZEEPKORR", "ServiceEdition": "1", "Reportee": reportee,
+        "Content": {"LanguageCode": "1044", "MessageTitle": "Vedtak æøå", "MessageSummary": "Kort",
+                    "MessageBody": "Brødtekst",
+                    "Attachments": {"BinaryAttachments": {"BinaryAttachmentV2": [
+                        {"FunctionType": "Unspecified", "FileName": "vedtak.pdf", "Name": "Vedtak",
+                         "Encrypted": False, "Data": b"%PDF-1.4 zeep", "SendersReference": "a1"}]}}},
+        "VisibleDateTime": datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1),
+        "AllowSystemDeleteDateTime": datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30),
+        "CaseID": 4242,
+        "Notifications": {"Notification": [{
+            "FromAddress": "etat@example.no", "LanguageCode": "1044", "NotificationType": "DevVarsel",
+            "TextTokens": {"TextToken": [{"TokenNum": 0, "TokenValue": "melding"}, {"TokenNum": 1, "TokenValue": "Etaten"}]},
+            "ReceiverEndPoints": {"ReceiverEndPoint": [
+                {"TransportType": "Email", "ReceiverAddress": "zeep-korr@example.no"}]}}]},
+    }
+    receipt = corr.InsertCorrespondenceBasicV2(**creds, SystemUserCode=agency.get("agency_code", "ETAT"),
+                                               ExternalShipmentReference=reference, Correspondence=correspondence)
+    ids = reference_values(receipt, "ReceiversReference")
+    check("InsertCorrespondenceBasicV2 returns an OK Correspondence receipt with the id",
+          receipt.ReceiptStatusCode == "OK" and receipt.ReceiptTypeName == "Correspondence" and len(ids) == 1,
+          str(receipt))
+    try:
+        corr.InsertCorrespondenceBasicV2(**creds, SystemUserCode=agency.get("agency_code", "ETAT"),
+                                         ExternalShipmentReference=reference, Correspondence=correspondence)
+        check("a reused ExternalShipmentReference gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("a reused ExternalShipmentReference gives ErrorID 30201", fault_error_id(fault) == 30201,
+              str(fault_error_id(fault)))
+
+    # The end user reads and confirms it through the gateway's own extension WSDL.
+    enduser = env["identities"]["enduser"]
+    eu_creds = {"systemUserName": enduser["system_user"], "systemPassword": enduser["system_password"]}
+    eu_path = "/IntermediaryExternal/CorrespondenceExternalBasic.svc"
+    _, external = service(env, "enduser", env["base_url"] + eu_path + "?wsdl",
+                          f"{{{CORRESPONDENCE_EXTERNAL}}}BasicHttpBinding_ICorrespondenceExternalBasic", eu_path)
+    listed = external.GetCorrespondenceListBasic(**eu_creds, reportee=reportee)
+    summaries = items(listed.Correspondences, "CorrespondenceSummary")
+    check("GetCorrespondenceListBasic lists it", any(s.CorrespondenceID == int(ids[0]) for s in summaries) if ids else False)
+    got = external.GetCorrespondenceBasic(**eu_creds, reportee=reportee, correspondenceID=int(ids[0]))
+    attachments = items(got.BinaryAttachments, "CorrespondenceAttachment")
+    check("GetCorrespondenceBasic returns body, attachment and Read",
+          got.MessageBody == "Brødtekst" and got.Status == "Read" and got.CaseID == 4242 and
+          len(attachments) == 1 and attachments[0].Data == b"%PDF-1.4 zeep", str(got.Status))
+    confirmed = external.ConfirmCorrespondenceBasic(**eu_creds, reportee=reportee, correspondenceID=int(ids[0]))
+    check("ConfirmCorrespondenceBasic records Confirmed", confirmed.Status == "Confirmed")
+
+    details = corr.GetCorrespondenceStatusDetailsBasicV3(**creds, filterCriteria={
+        "ServiceCode": "ZEEPKORR", "ServiceEditionCode": 1, "SendersReference": reference})
+    statuses = items(details.CorrespondenceStatusInformation.CorrespondenceStatusDetailsList, "StatusV2")
+    changes = items(statuses[0].StatusChanges, "StatusChangeV2") if statuses else []
+    notifications = items(statuses[0].Notifications, "Notification") if statuses else []
+    check("GetCorrespondenceStatusDetailsBasicV3 shows Created, Read, Confirmed and the notification",
+          [c.StatusType for c in changes] == ["Created", "Read", "Confirmed"] and
+          [n.Recipient for n in notifications] == ["zeep-korr@example.no"] and
+          details.CorrespondenceStatusInformation.LimitReached is False, str(details))
+    history = corr.GetCorrespondenceStatusHistoryBasic(
+        CorrespondenceSendersReferences={"string": [reference]},
+        _soapheaders={"SystemUserName": agency["system_user"], "SystemPassword": agency["system_password"]})
+    found = items(history.CorrespondenceStatusInformation.CorrespondenceStatusDetailsList, "StatusV2")
+    check("GetCorrespondenceStatusHistoryBasic (credentials in SOAP headers) finds it",
+          len(found) == 1 and found[0].SendersReference == reference, str(history))
+
+
 def batch_logging(env):
     """GetStatusOverview / GetDetailedStatus / GetDataItem from the served (derived) WSDL: Altinn
     published only a SOAP 1.2 EC2 WSDL for BatchLogging. The batch channel is off in this run, so the
@@ -678,6 +763,9 @@ def main():
         subscription_flow(env, os.path.abspath(args.reference_dir))
         rights_flow(env, os.path.abspath(args.reference_dir))
         notification_flow(env, os.path.abspath(args.reference_dir))
+        correspondence_flow(env, os.path.abspath(args.reference_dir))
+
+
         broker_flow(env, os.path.abspath(args.reference_dir))
     else:
         print("skipped: no reference WSDLs")

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "persistence/correspondence_repository.h"
 #include "persistence/batch_repository.h"
 #include "persistence/broker_repository.h"
 #include "persistence/file_store.h"
@@ -54,6 +55,7 @@ class Database {
   virtual BatchRepository& batches() = 0;
   virtual ContactRepository& contacts() = 0;
   virtual NotificationRepository& notifications() = 0;
+  virtual CorrespondenceRepository& correspondences() = 0;
   virtual BrokerRepository& brokers() = 0;
 };
 

@@ -18,6 +18,8 @@
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREISubscriptionExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREINotificationAgencyExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREICorrespondenceAgencyExternalBasicProxy.h"
+#include "soapBasicHttpBinding_USCOREICorrespondenceExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy.h"
@@ -35,6 +37,8 @@ using SubscriptionProxy = BasicHttpBinding_USCOREISubscriptionExternalBasicProxy
 using IntermediaryPrefillProxy = BasicHttpBinding_USCOREIIntermediaryPrefillExternalBasicProxy;
 using ServiceRightsProxy = BasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy;
 using NotificationProxy = BasicHttpBinding_USCOREINotificationAgencyExternalBasicProxy;
+using CorrespondenceAgencyProxy = BasicHttpBinding_USCOREICorrespondenceAgencyExternalBasicProxy;
+using CorrespondenceExternalProxy = BasicHttpBinding_USCOREICorrespondenceExternalBasicProxy;
 using InboundStreamedProxy = BasicHttpBinding_USCOREIIntermediaryInboundExternalBasicStreamedProxy;
 using ArchiveStreamedProxy = BasicHttpBinding_USCOREIServiceOwnerArchiveExternalStreamedBasicProxy;
 using BatchLoggingProxy = BasicHttpBinding_USCOREIBatchLoggingAgencyExternalBasicProxy;
@@ -53,6 +57,8 @@ inline const char* const kSubscriptionPath = "/ServiceEngineExternal/Subscriptio
 inline const char* const kIntermediaryPrefillPath = "/IntermediaryExternal/IntermediaryPrefillBasic.svc";
 inline const char* const kServiceRightsPath = "/RegisterExternal/RegisterSRRAgencyExternalBasic.svc";
 inline const char* const kNotificationPath = "/ServiceEngineExternal/NotificationAgencyExternalBasic.svc";
+inline const char* const kCorrespondenceAgencyPath = "/ServiceEngineExternal/CorrespondenceAgencyExternalBasic.svc";
+inline const char* const kCorrespondenceExternalPath = "/IntermediaryExternal/CorrespondenceExternalBasic.svc";
 inline const char* const kInboundStreamedPath = "/IntermediaryExternal/IntermediaryInboundBasicStreamed.svc";
 inline const char* const kArchiveStreamedPath = "/ArchiveExternal/ServiceOwnerArchiveExternalStreamedBasic.svc";
 inline const char* const kBatchLoggingPath = "/IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc";

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <set>
@@ -312,6 +313,90 @@ class FakeNotifications : public NotificationRepository {
   Status redrive(Id) override { return Status::NotFound("none"); }
 };
 
+// Correspondences in memory: enough to test the core's rules (scoping, visibility, first-read).
+class FakeCorrespondences : public CorrespondenceRepository {
+ public:
+  std::vector<CorrespondenceRecord> rows;
+  std::vector<std::vector<OutboxMessage>> outbox;  // per row, parallel to rows
+  int creates = 0;
+  Result<Created> create(const CorrespondenceRecord& c, const std::vector<OutboxMessage>& notifications,
+                         const std::string& text) override {
+    ++creates;
+    for (const auto& r : rows) {
+      if (r.owner_id == c.owner_id && r.external_shipment_reference == c.external_shipment_reference) {
+        return Status::AlreadyExists("duplicate");
+      }
+    }
+    CorrespondenceRecord stored = c;
+    stored.id = static_cast<Id>(rows.size()) + 1;
+    stored.created_at = c.visible_at;
+    rows.push_back(stored);
+    outbox.push_back(notifications);
+    ReceiptRecord receipt;
+    receipt.id = stored.id;
+    receipt.type = "Correspondence";
+    receipt.status = ReceiptStatus::kOk;
+    receipt.text = text;
+    receipt.references = {{"ExternalShipmentReference", c.external_shipment_reference}};
+    return Created{stored.id, receipt};
+  }
+  Result<StatusPage> statusDetails(const StatusQuery& q) override {
+    StatusPage page;
+    for (const auto& r : rows) {
+      if (r.owner_id != q.owner_id || (q.service_id && r.service_id != *q.service_id)) continue;
+      if (q.reportee && r.reportee != *q.reportee) continue;
+      if (q.current_status && r.status() != *q.current_status) continue;
+      if (!q.senders_references.empty() &&
+          std::find(q.senders_references.begin(), q.senders_references.end(), r.external_shipment_reference) ==
+              q.senders_references.end()) {
+        continue;
+      }
+      if (static_cast<int>(page.items.size()) == q.limit) {
+        page.limit_reached = true;
+        break;
+      }
+      page.items.push_back({r, {}});
+    }
+    return page;
+  }
+  Result<InboxPage> inbox(const InboxQuery& q) override {
+    InboxPage page;
+    for (const auto& r : rows) {
+      if (r.reportee == q.reportee && r.visible_at <= q.now) page.items.push_back(r);
+    }
+    return page;
+  }
+  CorrespondenceRecord* visible(const std::string& reportee, Id id, std::time_t now) {
+    for (auto& r : rows) {
+      if (r.id == id && r.reportee == reportee && r.visible_at <= now) return &r;
+    }
+    return nullptr;
+  }
+  Result<CorrespondenceRecord> get(const std::string& reportee, Id id, std::time_t now) override {
+    if (auto* r = visible(reportee, id, now)) return *r;
+    return Status::NotFound("none");
+  }
+  Status markRead(const std::string& reportee, Id id, std::time_t now) override {
+    auto* r = visible(reportee, id, now);
+    if (!r) return Status::NotFound("none");
+    if (!r->read_at) r->read_at = now;
+    return Status::Ok();
+  }
+  Status markConfirmed(const std::string& reportee, Id id, std::time_t now) override {
+    auto* r = visible(reportee, id, now);
+    if (!r) return Status::NotFound("none");
+    if (!r->read_at) r->read_at = now;
+    if (!r->confirmed_at) r->confirmed_at = now;
+    return Status::Ok();
+  }
+  Status markDeleted(const std::string& reportee, Id id, std::time_t now) override {
+    auto* r = visible(reportee, id, now);
+    if (!r) return Status::NotFound("none");
+    r->visible_at = std::numeric_limits<std::time_t>::max();  // gone from the inbox
+    return Status::Ok();
+  }
+};
+
 class FakeDatabase : public Database {
  public:
   FakeSystems systems_;
@@ -323,6 +408,8 @@ class FakeDatabase : public Database {
   FakeServiceRights service_rights_;
   FakeContacts contacts_;
   FakeNotifications notifications_;
+  FakeCorrespondences correspondences_;
+  CorrespondenceRepository& correspondences() override { return correspondences_; }
   ContactRepository& contacts() override { return contacts_; }
   NotificationRepository& notifications() override { return notifications_; }
   Status migrate(const std::string&) override { return Status::Ok(); }

@@ -1,0 +1,199 @@
+#define BOOST_TEST_MODULE correspondence_service
+#include <boost/test/unit_test.hpp>
+
+#include <ctime>
+
+#include "core/correspondence_service.h"
+#include "core/notification_service.h"
+#include "fake_database.h"
+
+using namespace gateway;
+using namespace gateway::core;
+using namespace gateway::core::correspondence;
+using gateway::testing::FakeDatabase;
+using gateway::testing::FakeFileStore;
+
+namespace {
+
+constexpr std::time_t kNow = 1'800'000'000;
+
+struct Fixture {
+  FakeDatabase db;
+  FakeFileStore files;
+  NotificationService notifications{db, NotificationLimits{5}};
+  CorrespondenceService service{db, files, notifications, CorrespondenceLimits{{10, 1000, 1000}, 2, 2}};
+  persistence::SystemRecord owner, other_owner, end_user;
+  Fixture() {
+    owner.id = 7;
+    owner.owner_id = 2;
+    owner.owner_code = "ETAT";
+    owner.role = persistence::SystemRole::kServiceOwner;
+    other_owner = owner;
+    other_owner.id = 8;
+    other_owner.owner_id = 3;
+    other_owner.owner_code = "ETAT2";
+    end_user.id = 20;
+    end_user.role = persistence::SystemRole::kEndUser;
+    db.services_.services = {{1, 2, "ETAT", "4711", 1, "Melding", "Correspondence", {}},
+                             {2, 3, "ETAT2", "4712", 1, "Annen", "Correspondence", {}}};
+    db.systems_.reportees.insert({20, "910000306"});
+    db.notifications_.templates = {{"NyMelding", 1044, "Ny melding: {0}", "Du har fått {0}.", "Ny melding {0}"}};
+    db.contacts_.rows["910000306"] = {"910000306", "post@firma.example.no", "", false, 1044};
+  }
+  CorrespondenceInput input(const std::string& ref = "ref-1") {
+    CorrespondenceInput in;
+    in.system_user_code = "ETAT";
+    in.external_shipment_reference = ref;
+    in.service_code = "4711";
+    in.service_edition = "1";
+    in.reportee = "910000306";
+    in.title = "Vedtak";
+    in.body = "Innhold";
+    return in;
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(CorrespondenceServiceTests, Fixture)
+
+BOOST_AUTO_TEST_CASE(InsertStoresAttachmentsAndNotificationsTogether) {
+  CorrespondenceInput in = input();
+  in.attachments.push_back({"Vedlegg", "v.pdf", "", "Unspecified", "Default", false, "%PDF"});
+  NotificationRequest n;
+  n.notification_type = "NyMelding";
+  n.endpoints = {{notification::TransportType::kEmail, ""}};
+  n.tokens = {{0, "vedtak"}};
+  in.notifications = {n};
+  auto receipt = service.insert(owner, in, kNow);
+  BOOST_REQUIRE(receipt.ok());
+  BOOST_TEST(receipt->type == "Correspondence");
+  BOOST_REQUIRE(db.correspondences_.rows.size() == 1u);
+  BOOST_TEST(db.correspondences_.rows[0].attachments.size() == 1u);
+  BOOST_TEST(files.blobs.size() == 1u);
+  BOOST_REQUIRE(db.correspondences_.outbox[0].size() == 1u);
+  BOOST_TEST(db.correspondences_.outbox[0][0].recipient == "post@firma.example.no");
+  BOOST_TEST(db.correspondences_.outbox[0][0].subject == "Ny melding: vedtak");
+  BOOST_TEST(db.notifications_.outbox.empty());  // not through a separate enqueue: same transaction as the message
+}
+
+BOOST_AUTO_TEST_CASE(ReusedExternalShipmentReferenceIs30201AndLeavesNoBlobs) {
+  BOOST_REQUIRE(service.insert(owner, input(), kNow).ok());
+  CorrespondenceInput again = input();
+  again.attachments.push_back({"Vedlegg", "v.pdf", "", "Unspecified", "Default", false, "%PDF"});
+  auto second = service.insert(owner, again, kNow);
+  BOOST_REQUIRE(!second.ok());
+  BOOST_TEST(second.status().altinnErrorId() == error_id::kDuplicateReference);
+  BOOST_TEST(files.blobs.empty());
+}
+
+BOOST_AUTO_TEST_CASE(AnotherOwnersServiceOrSystemUserCodeIsErrorId5) {
+  CorrespondenceInput foreign = input();
+  foreign.service_code = "4712";
+  auto r = service.insert(owner, foreign, kNow);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().altinnErrorId() == 5);
+  CorrespondenceInput code = input();
+  code.system_user_code = "ETAT2";
+  r = service.insert(owner, code, kNow);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().altinnErrorId() == 5);
+}
+
+BOOST_AUTO_TEST_CASE(UnknownServiceIs30203) {
+  CorrespondenceInput in = input();
+  in.service_code = "9999";
+  auto r = service.insert(owner, in, kNow);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().altinnErrorId() == error_id::kUnknownService);
+}
+
+BOOST_AUTO_TEST_CASE(BrokenNotificationStoresNothing) {
+  CorrespondenceInput in = input();
+  NotificationRequest n;
+  n.notification_type = "Finnes ikke";
+  n.endpoints = {{notification::TransportType::kEmail, ""}};
+  in.notifications = {n};
+  BOOST_TEST(!service.insert(owner, in, kNow).ok());
+  BOOST_TEST(db.correspondences_.creates == 0);
+}
+
+BOOST_AUTO_TEST_CASE(StatusDetailsAreOwnerScopedAndLimited) {
+  for (const char* ref : {"a", "b", "c"}) BOOST_REQUIRE(service.insert(owner, input(ref), kNow).ok());
+  CorrespondenceStatusFilter filter;
+  filter.service_code = "4711";
+  filter.service_edition = 1;
+  auto page = service.statusDetails(owner, filter);
+  BOOST_REQUIRE(page.ok());
+  BOOST_TEST(page->items.size() == 2u);
+  BOOST_TEST(page->limit_reached);
+  auto foreign = service.statusDetails(other_owner, filter);
+  BOOST_REQUIRE(!foreign.ok());
+  BOOST_TEST(foreign.status().altinnErrorId() == 5);
+  CorrespondenceStatusFilter no_code;
+  auto missing = service.statusDetails(owner, no_code);
+  BOOST_REQUIRE(!missing.ok());
+  BOOST_TEST(missing.status().altinnErrorId() == error_id::kMissingValue);
+}
+
+BOOST_AUTO_TEST_CASE(EndUserSeesNothingBeforeVisibleDateTime) {
+  CorrespondenceInput in = input();
+  in.visible = kNow + 600;
+  BOOST_REQUIRE(service.insert(owner, in, kNow).ok());
+  auto early = service.inbox(end_user, "910000306", {}, kNow);
+  BOOST_REQUIRE(early.ok());
+  BOOST_TEST(early->items.empty());
+  auto fetch = service.fetch(end_user, "910000306", 1, kNow);
+  BOOST_REQUIRE(!fetch.ok());
+  BOOST_TEST(fetch.status().altinnErrorId() == error_id::kNotFound);
+  auto later = service.inbox(end_user, "910000306", {}, kNow + 600);
+  BOOST_REQUIRE(later.ok());
+  BOOST_TEST(later->items.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(FetchRecordsReadOnceAndConfirmRecordsConfirmed) {
+  BOOST_REQUIRE(service.insert(owner, input(), kNow).ok());
+  auto first = service.fetch(end_user, "910000306", 1, kNow + 10);
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(*first->record.read_at == kNow + 10);
+  auto second = service.fetch(end_user, "910000306", 1, kNow + 20);
+  BOOST_REQUIRE(second.ok());
+  BOOST_TEST(*second->record.read_at == kNow + 10);
+  auto confirmed = service.confirm(end_user, "910000306", 1, kNow + 30);
+  BOOST_REQUIRE(confirmed.ok());
+  BOOST_TEST(*confirmed->confirmed_at == kNow + 30);
+  BOOST_TEST((confirmed->status() == persistence::CorrespondenceStatus::kConfirmed));
+}
+
+BOOST_AUTO_TEST_CASE(UngrantedReporteeIsRefusedWithErrorId0) {
+  auto page = service.inbox(end_user, "910000403", {}, kNow);
+  BOOST_REQUIRE(!page.ok());
+  BOOST_TEST((page.status().code() == StatusCode::kPermissionDenied));
+  BOOST_TEST(page.status().altinnErrorId() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(PortalOnlyAttachmentsAreLeftOut) {
+  CorrespondenceInput in = input();
+  in.attachments.push_back({"Portal", "p.pdf", "", "Unspecified", "PortalOnly", false, "P"});
+  in.attachments.push_back({"System", "s.pdf", "", "Invoice", "Default", false, "S"});
+  BOOST_REQUIRE(service.insert(owner, in, kNow).ok());
+  auto fetched = service.fetch(end_user, "910000306", 1, kNow);
+  BOOST_REQUIRE(fetched.ok());
+  BOOST_REQUIRE(fetched->record.attachments.size() == 1u);
+  BOOST_TEST(fetched->record.attachments[0].name == "System");
+  BOOST_TEST(fetched->attachment_data.at(0) == "S");
+}
+
+BOOST_AUTO_TEST_CASE(DeleteWaitsForAllowSystemDeleteDateTime) {
+  CorrespondenceInput in = input();
+  in.allow_system_delete = kNow + 100;
+  BOOST_REQUIRE(service.insert(owner, in, kNow).ok());
+  Status early = service.remove(end_user, "910000306", 1, kNow + 50);
+  BOOST_TEST(early.altinnErrorId() == error_id::kDeleteNotAllowed);
+  BOOST_TEST(service.remove(end_user, "910000306", 1, kNow + 100).ok());
+  auto page = service.inbox(end_user, "910000306", {}, kNow + 200);
+  BOOST_REQUIRE(page.ok());
+  BOOST_TEST(page->items.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
