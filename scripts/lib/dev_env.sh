@@ -38,6 +38,8 @@ readonly DEV_ENDPOINTS=(
   /IntermediaryExternal/BatchLoggingAgencyExternalBasic.svc
   /ServiceEngineExternal/BrokerServiceExternalBasic.svc
   /ServiceEngineExternal/BrokerServiceExternalBasicStreamed.svc
+  /ServiceEngineExternal/CorrespondenceAgencyExternalBasic.svc
+  /IntermediaryExternal/CorrespondenceExternalBasic.svc
 )
 DEV_ENV_FILE=$LOCAL_DIR/dev-env.json
 
