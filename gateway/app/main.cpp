@@ -79,6 +79,7 @@ Result<std::unique_ptr<push::DeliveryWorker>> startPushWorker(const config::Gate
   options.lease = std::chrono::milliseconds(p.lease_ms);
   options.longest_delivery = std::chrono::seconds(p.connect_timeout_seconds + 2 * p.io_timeout_seconds);
   options.outcomes_per_commit = p.outcomes_per_commit;
+  options.keep_delivered = std::chrono::hours(24) * p.keep_delivered_days;
   options.retry.max_attempts = p.max_attempts;
   options.retry.backoff_initial = std::chrono::milliseconds(p.backoff_initial_ms);
   options.retry.backoff_max = std::chrono::milliseconds(p.backoff_max_ms);

@@ -136,6 +136,7 @@ const std::map<std::string, Setter>& keys() {
       {"push.queue_retry_interval_ms", number([](GatewayConfig& c) -> auto& { return c.push.queue_retry_interval_ms; })},
       {"push.lease_ms", number([](GatewayConfig& c) -> auto& { return c.push.lease_ms; })},
       {"push.outcomes_per_commit", number([](GatewayConfig& c) -> auto& { return c.push.outcomes_per_commit; })},
+      {"push.keep_delivered_days", number([](GatewayConfig& c) -> auto& { return c.push.keep_delivered_days; })},
       {"push.connect_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.push.connect_timeout_seconds; })},
       {"push.io_timeout_seconds", number([](GatewayConfig& c) -> auto& { return c.push.io_timeout_seconds; })},
       {"push.max_attachment_bytes", number([](GatewayConfig& c) -> auto& { return c.push.max_attachment_bytes; })},
@@ -224,6 +225,7 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
         "delivery.max_attempts, delivery.batch_size, delivery.lease_seconds and delivery.threads must be at least 1");
   }
   if (config.push.outcomes_per_commit < 1) return Status::InvalidArgument("push.outcomes_per_commit must be at least 1");
+  if (config.push.keep_delivered_days < 0) return Status::InvalidArgument("push.keep_delivered_days must not be negative");
   if (static_cast<long>(config.push.lease_ms) <=
       1000L * (config.push.connect_timeout_seconds + 2L * config.push.io_timeout_seconds)) {
     return Status::InvalidArgument("push.lease_ms must exceed push.connect_timeout_seconds + 2 x "

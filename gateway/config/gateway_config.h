@@ -91,6 +91,7 @@ struct PushConfig {
   int queue_retry_interval_ms = 60000;  // queue mode (fault / network error): retry of the oldest item
   int lease_ms = 120000;            // channel lease; must exceed connect + send + receive timeouts
   int outcomes_per_commit = 32;     // delivery outcomes recorded per transaction (re-sent after a crash)
+  int keep_delivered_days = 30;     // delivered outbox rows are deleted after this many days (0: kept)
   int connect_timeout_seconds = 10;
   int io_timeout_seconds = 30;
   long max_attachment_bytes = 64L << 20;  // attachments per pushed item (sent as one ZIP), else dead (64 MiB)

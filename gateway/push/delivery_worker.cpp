@@ -48,12 +48,34 @@ void DeliveryWorker::loop(int index) {
     log::error("push.worker.no_client", {{"thread", std::to_string(index)}});
     return;
   }
+  auto last_housekeeping = std::chrono::steady_clock::now() - std::chrono::hours(1);
   while (!stopping_) {
+    if (index == 0 && std::chrono::steady_clock::now() - last_housekeeping >= std::chrono::hours(1)) {
+      deleteOldDelivered();
+      last_housekeeping = std::chrono::steady_clock::now();
+    }
     const int attempts = runOnce(*client, holder);
     if (attempts > 0) continue;  // there may be more: look again at once
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_.load(); });
   }
+}
+
+int DeliveryWorker::deleteOldDelivered() {
+  if (options_.keep_delivered.count() <= 0) return 0;
+  constexpr int kChunk = 1000;  // short transactions, so deliveries never wait long behind one
+  int total = 0;
+  while (!stopping_) {
+    auto deleted = push_.deleteDelivered(options_.keep_delivered, kChunk);
+    if (!deleted.ok()) {
+      log::warn("push.housekeeping_failed", {{"error", deleted.status().message()}});
+      break;
+    }
+    total += deleted.value();
+    if (deleted.value() < kChunk) break;
+  }
+  if (total > 0) log::info("push.housekeeping", {{"deleted_delivered", std::to_string(total)}});
+  return total;
 }
 
 int DeliveryWorker::runOnce(ReceiverClient& client, const std::string& holder) {

@@ -51,6 +51,7 @@ struct WorkerOptions {
   int max_items_per_claim = 100;                   // then the channel is released for fairness
   int outcomes_per_commit = 32;                    // delivered items recorded per transaction
   std::chrono::milliseconds max_unrecorded_age{200};  // an outcome waits at most this long for its commit
+  std::chrono::seconds keep_delivered{30 * 24 * 3600};  // delivered outbox rows are deleted after this (0: kept)
   RetryPolicy retry;
   std::string holder;                              // this process's lease name (unique per process)
   std::int64_t max_attachment_bytes = 64LL << 20;  // total attachment bytes per item, else dead
@@ -72,6 +73,9 @@ class DeliveryWorker {
   // go. Returns the number of delivery attempts made. Used by the threads (holder = options.holder +
   // "/<thread>"), and directly by tests.
   int runOnce(ReceiverClient& client, const std::string& holder);
+  // Deletes delivered outbox rows older than keep_delivered, in bounded chunks; returns how many.
+  // Thread 0 calls it about once an hour.
+  int deleteOldDelivered();
 
  private:
   int deliverChannel(persistence::Id service_id, ReceiverClient& client, const std::string& holder);

@@ -123,6 +123,7 @@ class MysqlPushRepository final : public PushRepository {
   Status releaseChannel(Id service_id, const std::string& holder) override;
   Result<std::vector<PushItem>> pendingItems(Id service_id, int limit) override;
   Status recordAttempts(const std::string& holder, const std::vector<PushOutcome>& outcomes) override;
+  Result<int> deleteDelivered(std::chrono::seconds older_than, int limit) override;
 
  private:
   ConnectionManager& db_;

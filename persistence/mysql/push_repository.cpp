@@ -309,4 +309,19 @@ Status MysqlPushRepository::recordAttempts(const std::string& holder, const std:
   });
 }
 
+Result<int> MysqlPushRepository::deleteDelivered(std::chrono::seconds older_than, int limit) {
+  if (limit < 1) return Status::InvalidArgument("limit must be at least 1");
+  int deleted = 0;
+  Status status = db_.runInTransaction("push.deleteDelivered", [&](Session& session) {
+    auto& statement = session.prepare(
+        "DELETE FROM push_outbox WHERE state = 'delivered' "
+        "AND updated_at < TIMESTAMPADD(SECOND, ?, UTC_TIMESTAMP(6)) ORDER BY id LIMIT ?");
+    Params(statement).i64(-static_cast<std::int64_t>(older_than.count())).i32(limit);
+    deleted = statement.executeUpdate();
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return deleted;
+}
+
 }  // namespace gateway::persistence::mysql

@@ -114,6 +114,9 @@ class PushRepository {
   // and, when the channel says so, purges the download-queue item; on kDead an "Error" shipment
   // status with the text. The channel's queue_mode becomes that of the last outcome.
   virtual Status recordAttempts(const std::string& holder, const std::vector<PushOutcome>& outcomes) = 0;
+  // Housekeeping: deletes up to `limit` delivered items whose delivery was recorded more than
+  // `older_than` ago (dead and pending ones are never deleted). Returns how many were deleted.
+  virtual Result<int> deleteDelivered(std::chrono::seconds older_than, int limit) = 0;
 
   // Conveniences over the two above.
   Result<std::optional<PushItem>> headItem(Id service_id) {

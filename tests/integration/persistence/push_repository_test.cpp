@@ -267,6 +267,34 @@ BOOST_AUTO_TEST_CASE(AGroupOfOutcomesIsRecordedWhole) {
   BOOST_TEST(count("SELECT COUNT(*) FROM push_outbox WHERE service_id = ? AND state = 'delivered'", {svc}) == 2);
 }
 
+BOOST_AUTO_TEST_CASE(HousekeepingDeletesOnlyDeliveredItemsPastTheirKeepTime) {
+  Parties p = pushParties();
+  for (int i = 0; i < 3; ++i) BOOST_TEST_REQUIRE(db().submissions().create(newSubmission(p)).ok());
+  persistence::PushRepository& push = db().push();
+  BOOST_TEST_REQUIRE(push.claimChannel(p.service.id, "A", 60s).ok());
+  auto items = push.pendingItems(p.service.id, 10).value();
+  BOOST_TEST_REQUIRE(items.size() == 3u);
+  PushAttempt ok;
+  ok.state = PushState::kDelivered;
+  ok.result_text = "OK";
+  PushAttempt dead;
+  dead.state = PushState::kDead;
+  dead.result_text = "FAILED_DO_NOT_RETRY";
+  BOOST_TEST_REQUIRE(push.recordAttempts("A", {{items[0], ok}, {items[1], ok}, {items[2], dead}}).ok());
+  // The first delivery and the dead item were recorded two days ago.
+  for (Id id : {items[0].id, items[2].id}) {
+    TestDatabase::instance().execute(
+        "UPDATE push_outbox SET updated_at = TIMESTAMPADD(DAY, -2, UTC_TIMESTAMP(6)) WHERE id = ?", {std::to_string(id)});
+  }
+  auto deleted = push.deleteDelivered(std::chrono::hours(24), 1000);
+  BOOST_TEST_REQUIRE(deleted.ok());
+  BOOST_TEST(deleted.value() >= 1);  // other tests' old rows may go too; ours is checked below
+  const auto rows = [](Id id) { return count("SELECT COUNT(*) FROM push_outbox WHERE id = ?", {std::to_string(id)}); };
+  BOOST_TEST(rows(items[0].id) == 0);  // delivered, old
+  BOOST_TEST(rows(items[1].id) == 1);  // delivered, recent
+  BOOST_TEST(rows(items[2].id) == 1);  // dead: kept for the operator
+}
+
 BOOST_AUTO_TEST_CASE(PushWithoutUrlIsRefusedAndUnknownServiceIsNotFound) {
   Parties p = seedParties(db());
   DeliveryChannel channel;

@@ -113,6 +113,20 @@ class FakePush final : public PushRepository {
   }
   int commits = 0;
   int claims = 0;
+  // Delivered items count as old enough when `older_than` is at most the fake clock's age of them.
+  Result<int> deleteDelivered(std::chrono::seconds older_than, int limit) override {
+    int deleted = 0;
+    for (auto it = items_.begin(); it != items_.end() && deleted < limit;) {
+      if (it->second.state == PushState::kDelivered && clock_.now - due_at_[it->first] >= older_than.count() * 1000) {
+        it = items_.erase(it);
+        ++deleted;
+      } else {
+        ++it;
+      }
+    }
+    return deleted;
+  }
+  bool exists(Id id) const { return items_.count(id) > 0; }
 
  private:
   Clock& clock_;
@@ -375,6 +389,20 @@ BOOST_FIXTURE_TEST_CASE(OutcomesUnderALostLeaseAreDroppedAndTheItemsStayPending,
   BOOST_TEST(pass() == 3);
   BOOST_TEST(push.commits == 0);
   for (Id id = 1; id <= 3; ++id) BOOST_TEST((push.item(id).state == PushState::kPending));
+}
+
+BOOST_FIXTURE_TEST_CASE(HousekeepingDeletesOnlyOldDeliveredItems, Fixture) {
+  const Id delivered = push.addItem(10);
+  const Id dead = push.addItem(10);
+  const Id pending = push.addItem(10);
+  receiver.script = {{OutcomeKind::kOk, ""}, {OutcomeKind::kFailedDoNotRetry, "no"}, {OutcomeKind::kFailed, "later"}};
+  pass();
+  BOOST_TEST(worker->deleteOldDelivered() == 0);  // delivered just now: kept for keep_delivered (30 days)
+  clock.now += 31L * 24 * 3600 * 1000;
+  BOOST_TEST(worker->deleteOldDelivered() == 1);
+  BOOST_TEST(!push.exists(delivered));
+  BOOST_TEST(push.exists(dead));
+  BOOST_TEST(push.exists(pending));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
