@@ -20,6 +20,7 @@
 #include "online_batch_receiver.h"
 #include "services/online_batch_receiver_client.h"
 #include "submissions.h"
+#include "waiting.h"
 
 using namespace gateway::testing;
 using Answer = OnlineBatchReceiver::Answer;
@@ -99,15 +100,6 @@ std::string trimmed(std::string s) {
 
 std::string stateOf(const std::string& ar) {
   return trimmed(gatewayUnderTest().sql("SELECT state FROM push_outbox WHERE submission_id = " + idOf(ar)));
-}
-
-bool waitFor(const std::function<bool()>& done, int seconds = 30) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
 }
 
 bool allInState(const std::vector<std::string>& ars, const std::string& state) {

@@ -28,6 +28,7 @@
 
 #include "gateway_under_test.h"
 #include "sftp_server.h"
+#include "waiting.h"
 
 using namespace gateway::testing;
 namespace fs = std::filesystem;
@@ -111,22 +112,6 @@ bool skipped() {
   if (g_env->skip_reason.empty()) return false;
   BOOST_TEST_MESSAGE("skipped: " << g_env->skip_reason);
   return true;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-bool waitFor(const std::function<bool()>& done, int seconds = 30) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
 }
 
 int sftpAs(const std::string& org, const std::string& commands, std::string* output = nullptr) {
