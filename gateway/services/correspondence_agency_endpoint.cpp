@@ -331,18 +331,26 @@ class CorrespondenceAgency final : public BoundService<Generated> {
     return SOAP_OK;
   }
 
-  int GetCorrespondenceStatusDetailsBasicV2(_corr__GetCorrespondenceStatusDetailsBasicV2* req,
-                                            _corr__GetCorrespondenceStatusDetailsBasicV2Response& resp) override {
-    constexpr const char* kOp = "GetCorrespondenceStatusDetailsBasicV2";
+  // V2 and V3 take the same request (credentials + V2 filter): authenticate, read the filter into
+  // `filter`, query.
+  template <class Request>
+  Result<persistence::CorrespondenceRepository::StatusPage> statusDetailsV2(Request* req,
+                                                                          core::CorrespondenceStatusFilter& filter) {
     auto system = authenticate(req ? &req->systemUserName : nullptr, req ? &req->systemPassword : nullptr,
                                core::RequiredRole::kServiceOwner);
-    if (!system.ok()) return fault(system.status(), kOp);
-    core::CorrespondenceStatusFilter filter;
+    if (!system.ok()) return system.status();
     if (req->filterCriteria) {
       filter = filterOf(*req->filterCriteria);
       fromV2(req->filterCriteria->CurrentStatus, filter);
     }
-    auto page = core_.correspondences().statusDetails(system.value(), filter);
+    return core_.correspondences().statusDetails(system.value(), filter);
+  }
+
+  int GetCorrespondenceStatusDetailsBasicV2(_corr__GetCorrespondenceStatusDetailsBasicV2* req,
+                                            _corr__GetCorrespondenceStatusDetailsBasicV2Response& resp) override {
+    constexpr const char* kOp = "GetCorrespondenceStatusDetailsBasicV2";
+    core::CorrespondenceStatusFilter filter;
+    auto page = statusDetailsV2(req, filter);
     if (!page.ok()) return fault(page.status(), kOp);
     auto* result = soap_new_cs1410__CorrespondenceStatusResultV2(soap);
     result->LimitReached = soapValue(soap, page->limit_reached);
@@ -356,15 +364,8 @@ class CorrespondenceAgency final : public BoundService<Generated> {
   int GetCorrespondenceStatusDetailsBasicV3(_corr__GetCorrespondenceStatusDetailsBasicV3* req,
                                             _corr__GetCorrespondenceStatusDetailsBasicV3Response& resp) override {
     constexpr const char* kOp = "GetCorrespondenceStatusDetailsBasicV3";
-    auto system = authenticate(req ? &req->systemUserName : nullptr, req ? &req->systemPassword : nullptr,
-                               core::RequiredRole::kServiceOwner);
-    if (!system.ok()) return fault(system.status(), kOp);
     core::CorrespondenceStatusFilter filter;
-    if (req->filterCriteria) {
-      filter = filterOf(*req->filterCriteria);
-      fromV2(req->filterCriteria->CurrentStatus, filter);
-    }
-    auto page = core_.correspondences().statusDetails(system.value(), filter);
+    auto page = statusDetailsV2(req, filter);
     if (!page.ok()) return fault(page.status(), kOp);
     auto* result = soap_new_cs1602__CorrespondenceStatusResultV3(soap);
     result->CorrespondenceStatusInformation = statusInformation(page.value());

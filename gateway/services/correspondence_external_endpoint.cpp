@@ -38,30 +38,36 @@ T* optionalTime(struct soap* soap, const std::optional<std::time_t>& t) {
   return t ? soapValue(soap, *t) : nullptr;
 }
 
+// The fields a summary and the details share (same names in both generated types).
+template <class Wire>
+void fillCommon(struct soap* soap, const persistence::CorrespondenceRecord& c, Wire* w) {
+  w->AllowSystemDeleteDateTime = optionalTime<std::time_t>(soap, c.allow_system_delete_at);
+  w->ConfirmedDate = optionalTime<std::time_t>(soap, c.confirmed_at);
+  w->CorrespondenceID = soapValue(soap, static_cast<int>(c.id));
+  w->CreatedDate = soapValue(soap, c.created_at);
+  w->DueDateTime = optionalTime<std::time_t>(soap, c.due_at);
+  w->MessageSender = soapString(soap, c.message_sender);
+  w->MessageSummary = soapString(soap, c.summary);
+  w->MessageTitle = soapString(soap, c.title);
+  w->ReadDate = optionalTime<std::time_t>(soap, c.read_at);
+  w->Reportee = soapString(soap, c.reportee);
+  w->ServiceCode = soapString(soap, c.service_code);
+  w->ServiceEditionCode = soapValue(soap, c.service_edition);
+  w->Status = soapValue(soap, wireStatus(c.status()));
+  w->VisibleDateTime = soapValue(soap, c.visible_at);
+}
+
 cex__CorrespondenceSummary* summaryOf(struct soap* soap, const persistence::CorrespondenceRecord& c) {
   auto* s = soap_new_cex__CorrespondenceSummary(soap);
-  s->AllowSystemDeleteDateTime = optionalTime<std::time_t>(soap, c.allow_system_delete_at);
-  s->ConfirmedDate = optionalTime<std::time_t>(soap, c.confirmed_at);
-  s->CorrespondenceID = soapValue(soap, static_cast<int>(c.id));
-  s->CreatedDate = soapValue(soap, c.created_at);
-  s->DueDateTime = optionalTime<std::time_t>(soap, c.due_at);
-  s->MessageSender = soapString(soap, c.message_sender);
-  s->MessageSummary = soapString(soap, c.summary);
-  s->MessageTitle = soapString(soap, c.title);
-  s->ReadDate = optionalTime<std::time_t>(soap, c.read_at);
-  s->Reportee = soapString(soap, c.reportee);
-  s->ServiceCode = soapString(soap, c.service_code);
-  s->ServiceEditionCode = soapValue(soap, c.service_edition);
-  s->Status = soapValue(soap, wireStatus(c.status()));
-  s->VisibleDateTime = soapValue(soap, c.visible_at);
+  fillCommon(soap, c, s);
   return s;
 }
 
 cex__CorrespondenceDetails* detailsOf(struct soap* soap, const persistence::CorrespondenceRecord& c,
                                       const std::vector<std::string>* attachment_data) {
   auto* d = soap_new_cex__CorrespondenceDetails(soap);
+  fillCommon(soap, c, d);
   d->AllowForwarding = soapValue(soap, c.allow_forwarding);
-  d->AllowSystemDeleteDateTime = optionalTime<std::time_t>(soap, c.allow_system_delete_at);
   d->ArchiveReference = soapString(soap, c.archive_reference);
   if (attachment_data) {
     d->BinaryAttachments = soap_new_cex__ArrayOfCorrespondenceAttachment(soap);
@@ -87,22 +93,9 @@ cex__CorrespondenceDetails* detailsOf(struct soap* soap, const persistence::Corr
     }
   }
   if (c.case_id) d->CaseID = soapValue(soap, *c.case_id);
-  d->ConfirmedDate = optionalTime<std::time_t>(soap, c.confirmed_at);
-  d->CorrespondenceID = soapValue(soap, static_cast<int>(c.id));
-  d->CreatedDate = soapValue(soap, c.created_at);
   d->CustomMessageData = soapString(soap, c.custom_message_data);
-  d->DueDateTime = optionalTime<std::time_t>(soap, c.due_at);
   d->LanguageCode = soapString(soap, c.language_code);
   d->MessageBody = soapString(soap, c.body);
-  d->MessageSender = soapString(soap, c.message_sender);
-  d->MessageSummary = soapString(soap, c.summary);
-  d->MessageTitle = soapString(soap, c.title);
-  d->ReadDate = optionalTime<std::time_t>(soap, c.read_at);
-  d->Reportee = soapString(soap, c.reportee);
-  d->ServiceCode = soapString(soap, c.service_code);
-  d->ServiceEditionCode = soapValue(soap, c.service_edition);
-  d->Status = soapValue(soap, wireStatus(c.status()));
-  d->VisibleDateTime = soapValue(soap, c.visible_at);
   return d;
 }
 
