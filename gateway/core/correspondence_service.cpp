@@ -26,11 +26,15 @@ std::string textOr(const std::optional<std::string>& value, const char* fallback
 
 CorrespondenceService::CorrespondenceService(persistence::Database& database, persistence::FileStore& files,
                                              NotificationService& notifications, CorrespondenceLimits limits)
-    : database_(database), files_(files), notifications_(notifications), limits_(limits) {}
+    : database_(database),
+      files_(files),
+      notifications_(notifications),
+      limits_(limits),
+      services_(database, std::chrono::seconds(limits.lookup_cache_seconds)) {}
 
 Result<persistence::ServiceRecord> CorrespondenceService::ownService(const persistence::SystemRecord& owner_system,
                                                                      const std::string& code, int edition) {
-  auto service = database_.services().find(code, edition);
+  auto service = services_.find(code, edition);
   if (!service.ok()) return service.status();
   if (!service.value()) {
     return Status::InvalidArgument("ServiceCode/ServiceEdition name no service", error_id::kUnknownService);

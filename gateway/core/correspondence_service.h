@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "core/correspondence_rules.h"
+#include "core/service_lookup.h"
 #include "persistence/database.h"
 #include "persistence/file_store.h"
 
@@ -28,6 +29,7 @@ struct CorrespondenceLimits {
   correspondence::AttachmentLimits attachments;
   int max_status_results = 1000;  // GetCorrespondenceStatusDetails/History: then LimitReached
   int max_inbox_results = 500;    // GetCorrespondenceListBasic: then LimitReached
+  int lookup_cache_seconds = 5;   // service definitions (ServiceLookup); 0 = always ask the database
 };
 
 struct CorrespondenceStatusFilter {
@@ -104,6 +106,7 @@ class CorrespondenceService {
   persistence::FileStore& files_;
   NotificationService& notifications_;
   CorrespondenceLimits limits_;
+  ServiceLookup services_;
 };
 
 }  // namespace gateway::core

@@ -136,11 +136,21 @@ std::optional<persistence::NotificationTemplateRecord> selectTemplate(
   return templates.front();
 }
 
+namespace {
+
+bool hasEndpointWithoutAddress(const NotificationInput& in) {
+  return std::any_of(in.endpoints.begin(), in.endpoints.end(), [](const EndpointInput& e) { return e.address.empty(); });
+}
+
+}  // namespace
+
+bool needsContactRegister(const NotificationInput& in) {
+  return hasEndpointWithoutAddress(in) || in.is_reservable.value_or(false) || !in.language_id;
+}
+
 Result<Plan> planMessages(const NotificationInput& in, const std::optional<persistence::ContactRecord>& contact) {
   Plan plan;
-  const bool needs_register = std::any_of(in.endpoints.begin(), in.endpoints.end(),
-                                          [](const EndpointInput& e) { return e.address.empty(); });
-  if (needs_register && !contact) {
+  if (hasEndpointWithoutAddress(in) && !contact) {
     return invalid("The reportee is not in the contact register and no ReceiverAddress was given",
                    error_id::kUnknownReportee);
   }
