@@ -58,22 +58,14 @@ const Column kCorrespondenceColumns[] = {
     {"receipt_id", "?", [](Params& p, const CorrespondenceRow& r) { p.id(r.receipt_id); }},
 };
 
-std::string correspondenceInsertHead() {
-  std::string head = "INSERT INTO correspondence (";
+// The columns' names or value expressions, comma-separated, in column order.
+std::string joined(const char* Column::*field) {
+  std::string out;
   for (const Column& column : kCorrespondenceColumns) {
-    if (&column != kCorrespondenceColumns) head += ", ";
-    head += column.name;
+    if (!out.empty()) out += ", ";
+    out += column.*field;
   }
-  return head + ") VALUES ";
-}
-
-std::string correspondenceTuple() {
-  std::string tuple = "(";
-  for (const Column& column : kCorrespondenceColumns) {
-    if (&column != kCorrespondenceColumns) tuple += ',';
-    tuple += column.value;
-  }
-  return tuple + ")";
+  return out;
 }
 
 std::size_t textBytesOf(const CorrespondenceRecord& c) {
@@ -155,7 +147,8 @@ std::vector<Created> insertCorrespondenceBatch(Session& session, const std::vect
              n);
 
   insertRows(session,
-             {correspondenceInsertHead(), correspondenceTuple(), " RETURNING id",
+             {"INSERT INTO correspondence (" + joined(&Column::name) + ") VALUES ", "(" + joined(&Column::value) + ")",
+              " RETURNING id",
               [&](Params& p, std::size_t i) {
                 const CorrespondenceRow row{batch[i]->record, created[i].receipt.id};
                 for (const Column& column : kCorrespondenceColumns) column.bind(p, row);
