@@ -94,28 +94,31 @@ void insertChildRows(Session& session, const std::vector<const NewCorrespondence
              rows.size());
 }
 
+// The child tables' columns after correspondence_id, with their bindings and sizes.
+constexpr const char* kAttachmentInsert =
+    "INSERT INTO correspondence_attachment (correspondence_id, name, file_name, senders_reference, function_type, "
+    "destination_type, encrypted, size, sha256, storage_key) VALUES ";
+void bindAttachment(Params& p, const CorrespondenceAttachmentRecord& a) {
+  p.str(a.name).str(a.file_name).str(a.senders_reference).str(a.function_type).str(a.destination_type);
+  p.boolean(a.encrypted).i64(a.size).str(a.sha256_hex).str(a.storage_key);
+}
+std::size_t attachmentBytes(const CorrespondenceAttachmentRecord&) { return 1024; }
+
+constexpr const char* kXmlAttachmentInsert =
+    "INSERT INTO correspondence_xml_attachment (correspondence_id, senders_reference, data_format_id, "
+    "data_format_version, logical_form_id, form_data) VALUES ";
+void bindXmlAttachment(Params& p, const CorrespondenceXmlAttachmentRecord& x) {
+  p.str(x.senders_reference).str(x.data_format_id).optI32(x.data_format_version).optI32(x.logical_form_id);
+  p.str(x.form_data);
+}
+std::size_t xmlAttachmentBytes(const CorrespondenceXmlAttachmentRecord& x) { return x.form_data.size() + 128; }
+
 void insertAttachments(Session& session, const std::vector<const NewCorrespondence*>& batch,
                        const std::vector<Created>& created) {
-  insertChildRows<CorrespondenceAttachmentRecord>(
-      session, batch, created, &CorrespondenceRecord::attachments,
-      "INSERT INTO correspondence_attachment (correspondence_id, name, file_name, senders_reference, function_type, "
-      "destination_type, encrypted, size, sha256, storage_key) VALUES ",
-      "(?,?,?,?,?,?,?,?,?,?)",
-      [](Params& p, const CorrespondenceAttachmentRecord& a) {
-        p.str(a.name).str(a.file_name).str(a.senders_reference).str(a.function_type).str(a.destination_type);
-        p.boolean(a.encrypted).i64(a.size).str(a.sha256_hex).str(a.storage_key);
-      },
-      [](const CorrespondenceAttachmentRecord&) -> std::size_t { return 1024; });
-  insertChildRows<CorrespondenceXmlAttachmentRecord>(
-      session, batch, created, &CorrespondenceRecord::xml_attachments,
-      "INSERT INTO correspondence_xml_attachment (correspondence_id, senders_reference, data_format_id, "
-      "data_format_version, logical_form_id, form_data) VALUES ",
-      "(?,?,?,?,?,?)",
-      [](Params& p, const CorrespondenceXmlAttachmentRecord& x) {
-        p.str(x.senders_reference).str(x.data_format_id).optI32(x.data_format_version).optI32(x.logical_form_id);
-        p.str(x.form_data);
-      },
-      [](const CorrespondenceXmlAttachmentRecord& x) { return x.form_data.size() + 128; });
+  insertChildRows(session, batch, created, &CorrespondenceRecord::attachments, kAttachmentInsert,
+                  "(?,?,?,?,?,?,?,?,?,?)", bindAttachment, attachmentBytes);
+  insertChildRows(session, batch, created, &CorrespondenceRecord::xml_attachments, kXmlAttachmentInsert,
+                  "(?,?,?,?,?,?)", bindXmlAttachment, xmlAttachmentBytes);
 }
 
 }  // namespace
