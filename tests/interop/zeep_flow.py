@@ -545,6 +545,22 @@ def notification_flow(env, ref_dir):
         check("the fault text follows the request's language (nynorsk)",
               fault_text(fault, "AltinnLocalizedErrorMessage") == "Avsendaradressa er ikkje ei gyldig e-postadresse.",
               str(fault_text(fault, "AltinnLocalizedErrorMessage")))
+    # Roles, Service and UseServiceOwnerShortNameAsSenderOfSms as the reference WSDL writes them.
+    # For a person Roles/Service select nobody, but the Service must be one of the caller's owner.
+    with_roles = dict(standalone, Roles={"RoleName": ["DAGL", "REGNA"]},
+                      Service={"ServiceCode": "4711", "ServiceEdition": 1}, UseServiceOwnerShortNameAsSenderOfSms=True)
+    result = notification.SendStandaloneNotificationBasicV3(
+        **creds, standaloneNotifications={"StandaloneNotification": [with_roles]})
+    check("Roles, Service (the owner's 4711/1) and UseServiceOwnerShortNameAsSenderOfSms are accepted",
+          len(items(result, "NotificationResult")) == 1, str(result))
+    for code, edition in (("4711", 999), ("4712", 1)):  # unknown edition; another owner's service
+        try:
+            notification.SendStandaloneNotificationBasicV3(**creds, standaloneNotifications={"StandaloneNotification": [
+                dict(with_roles, Service={"ServiceCode": code, "ServiceEdition": edition})]})
+            check(f"Service {code}/{edition} gives a fault", False)
+        except zeep.exceptions.Fault as fault:
+            check(f"Service {code}/{edition} (unknown, or another owner's) gives ErrorID 40013",
+                  fault_error_id(fault) == 40013, str(fault_error_id(fault)))
 
 
 def correspondence_flow(env, ref_dir):
