@@ -60,8 +60,11 @@ class BrokerSftpEnvironment {
   }
   ~BrokerSftpEnvironment() {
     server_.reset();
+    if (base_.empty() || std::getenv("GATEWAY_TEST_KEEP")) return;
+    // gatewayd's passes would make the drop area again: it stops first (its own teardown is later).
+    gatewayUnderTest().stop();
     std::error_code ec;
-    if (!base_.empty() && !std::getenv("GATEWAY_TEST_KEEP")) std::filesystem::remove_all(base_, ec);
+    std::filesystem::remove_all(base_, ec);
   }
   BrokerSftpEnvironment(const BrokerSftpEnvironment&) = delete;
   BrokerSftpEnvironment& operator=(const BrokerSftpEnvironment&) = delete;
