@@ -54,8 +54,9 @@ struct Global {
                           " --edition 1 --name 'Store filer over SFTP' --format 1:1 --kind BrokerService") != 0) {
           throw std::runtime_error("gatewayctl service add failed");
         }
-        gw.sql(std::string("INSERT INTO service_right (service_id, reportee, access, `condition`, valid_to) SELECT id, "
-                           "r.p, r.a, '', '2099-01-01' FROM service, (SELECT '") + kOrgS + "' p, 'Write' a UNION SELECT '" +
+        gw.sql(std::string("INSERT INTO service_right (service_id, reportee, access, `condition`, valid_to) "
+                           "SELECT id, r.p, r.a, '', '2099-01-01' FROM service, (SELECT '") +
+               kOrgS + "' p, 'Write' a UNION SELECT '" +
                kOrgT + "', 'Read') r WHERE code = '" + kService + "'");
       },
       {{kOrgS, ""}, {kOrgT, ""}}};
@@ -183,7 +184,9 @@ std::string writeLargeBrokerZip(const fs::path& path, const std::string& manifes
   std::vector<char> piece(1 << 20);
   std::uint32_t payload_crc = 0;
   Payload first(size, seed);
-  for (std::size_t n; (n = first.fill(piece.data(), piece.size())) > 0;) payload_crc = crc32Of(payload_crc, piece.data(), n);
+  for (std::size_t n; (n = first.fill(piece.data(), piece.size())) > 0;) {
+    payload_crc = crc32Of(payload_crc, piece.data(), n);
+  }
 
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw std::runtime_error("cannot write " + path.string());
@@ -324,7 +327,8 @@ BOOST_AUTO_TEST_CASE(MoreThanOneGibibyteGoesThroughIntactWithBoundedGatewayMemor
   BOOST_REQUIRE(waitFor([&] { return fs::exists(env().orgFolder(kOrgT, "outbound") / delivered); }, 240));
   const auto t4 = Clock::now();
   const fs::path fetched = env().local() / ("fetched-" + delivered);
-  BOOST_REQUIRE_MESSAGE(env().sftpAs(kOrgT, "get outbound/" + delivered + " " + fetched.string() + "\n", &out) == 0, out);
+  BOOST_REQUIRE_MESSAGE(env().sftpAs(kOrgT, "get outbound/" + delivered + " " + fetched.string() + "\n", &out) == 0,
+                        out);
   const auto t5 = Clock::now();
   rss.stop();
   const auto [got_sha, got_bytes] = hashFile(fetched);

@@ -69,8 +69,9 @@ struct Global {
                           " --edition 1 --name 'Formidling over SFTP' --format 1:1 --kind BrokerService") != 0) {
           throw std::runtime_error("gatewayctl service add failed");
         }
-        gw.sql(std::string("INSERT INTO service_right (service_id, reportee, access, `condition`, valid_to) SELECT id, "
-                           "r.p, r.a, '', '2099-01-01' FROM service, (SELECT '") + kOrgA + "' p, 'Write' a UNION SELECT '" +
+        gw.sql(std::string("INSERT INTO service_right (service_id, reportee, access, `condition`, valid_to) "
+                           "SELECT id, r.p, r.a, '', '2099-01-01' FROM service, (SELECT '") +
+               kOrgA + "' p, 'Write' a UNION SELECT '" +
                kOrgB + "', 'Read' UNION SELECT '" + kOrgD + "', 'Read' UNION SELECT '" + kOrgR + "', 'Read' UNION SELECT '" +
                kOrgR + "', 'Write') r WHERE code = '" + kService + "'");
       },

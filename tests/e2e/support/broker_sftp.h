@@ -104,8 +104,8 @@ class BrokerSftpEnvironment {
 
   // Uploads the local file as inbound/<name> the documented way: under a temporary name, then renamed.
   int upload(const std::string& org, const std::filesystem::path& file, const std::string& name) const {
-    return sftpAs(org, "put " + file.string() + " inbound/" + name + ".part\nrename inbound/" + name + ".part inbound/" +
-                           name + "\n");
+    return sftpAs(org, "put " + file.string() + " inbound/" + name + ".part\nrename inbound/" + name +
+                           ".part inbound/" + name + "\n");
   }
 
   // The file reference of the accepted ZIP `name` (from processed/<name>.receipt.xml), waiting up to
