@@ -587,6 +587,10 @@ const std::vector<Command>& commands() {
        "Give organisation ORGNR a broker account org<ORGNR> in the drop area (chroot orgs/org<ORGNR>); it sends and "
        "receives broker files as system U, an active system of that organisation. Again: change the system.",
        [](Context& c) { return cmdSftpOrgAdd(*c.db, c.config, c.positional.at(0), *c.args.value("--system")); }},
+      {{"sftp", "org", "remove"}, {}, {}, {}, {"--purge"}, {"ORGNR"}, true, "sftp org remove ORGNR [--purge]",
+       "Withdraw the broker account org<ORGNR>: its keys and login go at once, gatewayd stops serving it. Its "
+       "folders (files it dropped or was given) stay unless --purge. sftp org add brings it back.",
+       [](Context& c) { return cmdSftpOrgRemove(*c.db, c.config, c.positional.at(0), c.args.has("--purge")); }},
       {{"sftp", "org", "list"}, {}, {}, {}, {}, {}, true, "sftp org list",
        "List the broker organisations of the drop area (organisation, account, system).",
        [](Context& c) { return cmdSftpOrgList(*c.db, c.config); }},
