@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include <cppconn/resultset.h>
+
 #include "connection_manager.h"
 #include "persistence/correspondence_repository.h"
 
