@@ -376,6 +376,7 @@ class FakeCorrespondences : public CorrespondenceRepository {
       if (r.owner_id != q.owner_id || (q.service_id && r.service_id != *q.service_id)) continue;
       if (q.reportee && r.reportee != *q.reportee) continue;
       if (q.current_status && r.status() != *q.current_status) continue;
+      if (q.only_digital_letters && !r.sdp) continue;
       if (!q.senders_references.empty() &&
           std::find(q.senders_references.begin(), q.senders_references.end(), r.external_shipment_reference) ==
               q.senders_references.end()) {
