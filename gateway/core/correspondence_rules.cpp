@@ -1,6 +1,7 @@
 #include "core/correspondence_rules.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/form_data_check.h"
 #include "core/party_numbers.h"
@@ -16,7 +17,106 @@ Status missing(const char* what) {
   return Status::InvalidArgument(std::string(what) + " is required", error_id::kMissingValue);
 }
 
+bool longerThan(const std::optional<std::string>& value, std::size_t max_bytes) {
+  return value && value->size() > max_bytes;
+}
+
+Status checkReplyOption(const ReplyOptionInput& r, const std::string& which) {
+  const int links = (r.service ? 1 : 0) + (r.archive ? 1 : 0) + (r.url ? 1 : 0);
+  if (links != 1) {
+    return Status::InvalidArgument(which + " must give exactly one of Service, ArchiveReference and URL",
+                                   error_id::kInvalidReplyOption);
+  }
+  if (r.service) {
+    if (empty(r.service->service_code)) return missing((which + " ServiceCode").c_str());
+    if (empty(r.service->service_edition)) return missing((which + " ServiceEdition").c_str());
+    if (longerThan(r.service->service_code, 64) || !serviceEditionOf(*r.service->service_edition)) {
+      return Status::InvalidArgument(which + " names no service", error_id::kUnknownService);
+    }
+  }
+  if (r.archive) {
+    if (empty(r.archive->archive_reference)) return missing((which + " ArchiveRef").c_str());
+    if (longerThan(r.archive->archive_reference, 255)) {
+      return Status::InvalidArgument(which + " ArchiveRef is no archive reference of the service owner",
+                                     error_id::kUnknownArchiveReference);
+    }
+  }
+  if (r.url) {
+    if (empty(r.url->link_url)) return missing((which + " LinkURL").c_str());
+    if (!isAbsoluteHttpUrl(*r.url->link_url)) {
+      return Status::InvalidArgument(which + " LinkURL must be an absolute http or https URL",
+                                     error_id::kInvalidReplyOption);
+    }
+    if (longerThan(r.url->link_text, 1000)) {
+      return Status::InvalidArgument(which + " LinkText is longer than 1000 bytes", error_id::kInvalidReplyOption);
+    }
+  }
+  return Status::Ok();
+}
+
+Status sdpInvalid(const std::string& why) {
+  return Status::InvalidArgument("SdpOptions: " + why, error_id::kInvalidSdpOptions);
+}
+
+Status checkSdpNotification(const SdpNotificationInput& n, const char* which, bool email) {
+  if (empty(n.text)) return sdpInvalid(std::string(which) + " has no NotificationText");
+  if (n.text->size() > 10000) return sdpInvalid(std::string(which) + " NotificationText is longer than 10000 bytes");
+  if (n.address && !n.address->empty()) {
+    const bool valid = email ? notification::isValidEmail(*n.address) && n.address->size() <= 255
+                             : notification::isValidMobile(*n.address);
+    if (!valid) return sdpInvalid(std::string(which) + (email ? " EmailAddress" : " MobileNumber") + " is not valid");
+  }
+  if (n.repetitions.size() > 10) return sdpInvalid(std::string(which) + " has more than 10 Repetitions");
+  for (unsigned days : n.repetitions) {
+    if (days > 365) return sdpInvalid(std::string(which) + " Repetitions must be 0 to 365 days");
+  }
+  return Status::Ok();
+}
+
+Status checkSdpOptions(const SdpOptionsInput& sdp, const std::vector<BinaryAttachmentInput>& attachments) {
+  if (sdp.setting != "ForwardOnly" && sdp.setting != "CopyAltinn") {
+    return sdpInvalid("SdpSetting must be ForwardOnly or CopyAltinn");
+  }
+  if (empty(sdp.primary_document_file_name)) return sdpInvalid("PrimaryDocumentFileName is required");
+  const bool named = std::any_of(attachments.begin(), attachments.end(), [&](const BinaryAttachmentInput& a) {
+    return a.file_name == *sdp.primary_document_file_name;
+  });
+  if (!named) return sdpInvalid("PrimaryDocumentFileName must be the FileName of one of the binary attachments");
+  if (longerThan(sdp.title, 1000) || longerThan(sdp.not_sensitive_title, 1000)) {
+    return sdpInvalid("Title and NotSensitiveTitle are at most 1000 bytes");
+  }
+  if (sdp.email) {
+    if (Status s = checkSdpNotification(*sdp.email, "EmailNotification", true); !s.ok()) return s;
+  }
+  if (sdp.sms) {
+    if (Status s = checkSdpNotification(*sdp.sms, "SmsNotification", false); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+bool isAbsoluteHttpUrl(std::string_view url) {
+  if (url.size() > 2000) return false;
+  std::string lower(url.substr(0, 8));
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::size_t host_start = 0;
+  if (lower.rfind("https://", 0) == 0) {
+    host_start = 8;
+  } else if (lower.rfind("http://", 0) == 0) {
+    host_start = 7;
+  } else {
+    return false;
+  }
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7f) return false;  // no spaces or control characters anywhere
+  }
+  const std::size_t host_end = url.find_first_of("/?#", host_start);
+  const std::string_view authority = url.substr(host_start, host_end == std::string_view::npos ? url.npos : host_end - host_start);
+  const std::size_t at = authority.rfind('@');
+  const std::string_view host = at == std::string_view::npos ? authority : authority.substr(at + 1);
+  return !host.empty() && host.front() != ':' && host.front() != '.';
+}
 
 std::optional<int> languageIdOf(std::string_view code) {
   if (code == "1044") return notification::kBokmal;
@@ -91,6 +191,22 @@ Status checkCorrespondence(const CorrespondenceInput& in, const AttachmentLimits
     if (Status s = checkFormData(x.form_data, kMaxXmlDepth); !s.ok()) {
       return Status::InvalidArgument(which + ": " + s.message(), error_id::kAttachmentRejected);
     }
+  }
+
+  if (in.reply_options.size() > static_cast<std::size_t>(kMaxReplyOptions)) {
+    return Status::InvalidArgument("more than " + std::to_string(kMaxReplyOptions) + " ReplyOptions",
+                                   error_id::kInvalidReplyOption);
+  }
+  for (std::size_t i = 0; i < in.reply_options.size(); ++i) {
+    if (Status s = checkReplyOption(in.reply_options[i], "ReplyOption " + std::to_string(i + 1)); !s.ok()) return s;
+  }
+  if (in.on_behalf_of_org_nr && !in.on_behalf_of_org_nr->empty() &&
+      !isValidOrganisationNumber(*in.on_behalf_of_org_nr)) {
+    return Status::InvalidArgument("OnBehalfOfOrgNr must be a valid organisation number (9 digits, mod-11)",
+                                   error_id::kInvalidOnBehalfOf);
+  }
+  if (in.sdp) {
+    if (Status s = checkSdpOptions(*in.sdp, in.attachments); !s.ok()) return s;
   }
   return Status::Ok();
 }

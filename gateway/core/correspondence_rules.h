@@ -26,6 +26,11 @@ inline constexpr int kInconsistentDates = 30204;    // AllowSystemDelete/Due bef
 inline constexpr int kNotFound = 30205;             // end user: no such (visible) correspondence for the reportee
 inline constexpr int kDeleteNotAllowed = 30206;     // end user: AllowSystemDeleteDateTime not set or not reached
 inline constexpr int kAttachmentRejected = 30207;   // attachment limits, empty or malformed attachment
+inline constexpr int kInvalidReplyOption = 30208;   // ReplyOption not exactly one link, bad URL, too many
+inline constexpr int kUnknownArchiveReference = 30209;  // ReplyOption ArchiveRef is not one of the owner's archived submissions
+inline constexpr int kInvalidOnBehalfOf = 30210;    // OnBehalfOfOrgNr is not a valid organisation number
+inline constexpr int kInvalidSdpOptions = 30211;    // SdpOptions: PrimaryDocumentFileName, notifications, lengths
+inline constexpr int kNoDigitalMailbox = 30212;     // SdpSetting ForwardOnly, BackupAltinn false, reportee has no mailbox
 inline constexpr int kInvalidLanguage = notification::error_id::kInvalidLanguage;      // 40001
 inline constexpr int kInvalidReportee = notification::error_id::kUnknownReportee;      // 60012
 }  // namespace error_id
@@ -59,6 +64,45 @@ struct NotificationRequest {
   std::vector<notification::TokenInput> tokens;
 };
 
+// One ReplyOption: exactly one of the three links must be given. A ServiceCode/ServiceEdition link
+// must name an existing service (any owner's: the reportee answers by filling it in), an ArchiveRef
+// one of the sending owner's archived submissions, a LinkURL an absolute http(s) URL.
+struct ReplyOptionInput {
+  struct ServiceLink {
+    std::optional<std::string> service_code;
+    std::optional<std::string> service_edition;  // a number, as text on the wire
+  };
+  struct ArchiveLink {
+    std::optional<std::string> archive_reference;  // ArchiveRef
+  };
+  struct UrlLink {
+    std::optional<std::string> link_text;
+    std::optional<std::string> link_url;
+  };
+  std::optional<ServiceLink> service;
+  std::optional<ArchiveLink> archive;
+  std::optional<UrlLink> url;
+};
+
+// SdpEmailNotification / SdpSmsNotification.
+struct SdpNotificationInput {
+  std::optional<std::string> address;  // EmailAddress / MobileNumber
+  std::optional<std::string> text;     // NotificationText (required)
+  std::vector<unsigned> repetitions;   // DaysDelayed
+};
+
+// SdpOptions (forward to a digital mailbox).
+struct SdpOptionsInput {
+  std::optional<bool> backup_altinn;
+  std::optional<std::string> not_sensitive_title;
+  std::optional<std::string> primary_document_file_name;  // required: FileName of one binary attachment
+  std::optional<SdpNotificationInput> email;
+  std::optional<SdpNotificationInput> sms;
+  std::string setting = "ForwardOnly";  // SdpSetting: ForwardOnly | CopyAltinn
+  std::optional<std::string> title;
+  std::optional<std::time_t> visible;
+};
+
 struct CorrespondenceInput {
   std::optional<std::string> system_user_code;  // V2: required; V1: optional
   bool system_user_code_required = true;
@@ -82,6 +126,9 @@ struct CorrespondenceInput {
   std::vector<BinaryAttachmentInput> attachments;
   std::vector<XmlAttachmentInput> xml_attachments;
   std::vector<NotificationRequest> notifications;
+  std::vector<ReplyOptionInput> reply_options;
+  std::optional<std::string> on_behalf_of_org_nr;
+  std::optional<SdpOptionsInput> sdp;
 };
 
 struct AttachmentLimits {
@@ -90,6 +137,11 @@ struct AttachmentLimits {
   int max_xml_bytes = 4 * 1024 * 1024;
 };
 
+inline constexpr int kMaxReplyOptions = 20;
+
+// An absolute http:// or https:// URL with a host, no spaces or control characters, at most 2000 bytes.
+bool isAbsoluteHttpUrl(std::string_view url);
+
 // "1044" -> 1044 for the three supported languages; nullopt for anything else.
 std::optional<int> languageIdOf(std::string_view code);
 // A ServiceEdition text that is a positive number.
@@ -97,7 +149,9 @@ std::optional<int> serviceEditionOf(std::string_view text);
 
 // Everything about the request that needs no database: required values (30202), reportee (60012),
 // language (40001), dates against VisibleDateTime (`now` when absent) (30204), attachment counts,
-// sizes and content (30207). kInvalidArgument / kResourceExhausted with the ErrorID.
+// sizes and content (30207), reply options (30208: one link each, absolute http(s) URL, at most
+// kMaxReplyOptions; 30202 for an empty ServiceCode/ServiceEdition/ArchiveRef), OnBehalfOfOrgNr
+// (30210) and SdpOptions (30211). kInvalidArgument / kResourceExhausted with the ErrorID.
 Status checkCorrespondence(const CorrespondenceInput& input, const AttachmentLimits& limits, std::time_t now);
 
 // The notification inputs of a checked correspondence: reportee and IsReservable from the

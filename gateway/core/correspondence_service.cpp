@@ -25,12 +25,79 @@ std::string textOr(const std::optional<std::string>& value, const char* fallback
 }  // namespace
 
 CorrespondenceService::CorrespondenceService(persistence::Database& database, persistence::FileStore& files,
-                                             NotificationService& notifications, CorrespondenceLimits limits)
+                                             NotificationService& notifications, CorrespondenceLimits limits,
+                                             SdpForwarder* sdp)
     : database_(database),
       files_(files),
       notifications_(notifications),
       limits_(limits),
-      services_(database, std::chrono::seconds(limits.lookup_cache_seconds)) {}
+      services_(database, std::chrono::seconds(limits.lookup_cache_seconds)),
+      sdp_(sdp ? *sdp : static_cast<SdpForwarder&>(no_mailbox_)) {}
+
+Result<std::vector<persistence::CorrespondenceReplyOptionRecord>> CorrespondenceService::replyOptionsOf(
+    const persistence::SystemRecord& owner_system, const std::vector<ReplyOptionInput>& options) {
+  using Kind = persistence::CorrespondenceReplyOptionRecord::Kind;
+  std::vector<persistence::CorrespondenceReplyOptionRecord> out;
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    const ReplyOptionInput& in = options[i];
+    const std::string which = "ReplyOption " + std::to_string(i + 1);
+    persistence::CorrespondenceReplyOptionRecord r;
+    if (in.service) {
+      r.kind = Kind::kService;
+      r.service_code = *in.service->service_code;
+      r.service_edition = serviceEditionOf(*in.service->service_edition);
+      auto service = database_.services().find(r.service_code, *r.service_edition);
+      if (!service.ok()) return service.status();
+      if (!service.value()) {
+        return Status::InvalidArgument(which + " ServiceCode/ServiceEdition name no service", error_id::kUnknownService);
+      }
+    } else if (in.archive) {
+      r.kind = Kind::kArchiveReference;
+      r.archive_reference = *in.archive->archive_reference;
+      auto archived = database_.submissions().getByArchiveReference(*owner_system.owner_id, r.archive_reference);
+      if (!archived.ok()) {
+        if (archived.status().code() != StatusCode::kNotFound) return archived.status();
+        return Status::InvalidArgument(which + " ArchiveRef is no archived submission of this service owner",
+                                       error_id::kUnknownArchiveReference);
+      }
+    } else {
+      r.kind = Kind::kUrl;
+      r.link_url = *in.url->link_url;
+      r.link_text = textOr(in.url->link_text);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::optional<persistence::SdpRecord>> CorrespondenceService::digitalLetterOf(const CorrespondenceInput& in,
+                                                                                     std::time_t now) {
+  if (!in.sdp) return std::optional<persistence::SdpRecord>();
+  const SdpOptionsInput& o = *in.sdp;
+  persistence::SdpRecord letter;
+  letter.setting = o.setting;
+  letter.backup_altinn = o.backup_altinn;
+  letter.primary_document_file_name = *o.primary_document_file_name;
+  letter.title = textOr(o.title);
+  letter.not_sensitive_title = textOr(o.not_sensitive_title);
+  letter.visible_at = o.visible;
+  for (auto [from, to] : {std::pair{&o.email, &letter.email}, std::pair{&o.sms, &letter.sms}}) {
+    if (*from) *to = persistence::SdpNotificationRecord{textOr((*from)->address), *(*from)->text, (*from)->repetitions};
+  }
+  auto status = sdp_.route(*in.reportee, letter);
+  if (!status.ok()) return status.status();
+  letter.status = status.value();
+  letter.status_at = now;
+  const bool delivered = letter.status == persistence::SdpStatus::kSentMeldingsformidler ||
+                         letter.status == persistence::SdpStatus::kDeliveredEndUser;
+  if (!delivered && letter.setting == "ForwardOnly" && !letter.backup_altinn.value_or(true)) {
+    return Status::InvalidArgument(
+        std::string("SdpSetting ForwardOnly without BackupAltinn, but the reportee has no digital mailbox (") +
+            persistence::sdpStatusName(letter.status) + ")",
+        error_id::kNoDigitalMailbox);
+  }
+  return std::optional<persistence::SdpRecord>(std::move(letter));
+}
 
 Result<persistence::ServiceRecord> CorrespondenceService::ownService(const persistence::SystemRecord& owner_system,
                                                                      const std::string& code, int edition) {
@@ -55,6 +122,10 @@ Result<persistence::ReceiptRecord> CorrespondenceService::insert(const persisten
   }
   auto service = ownService(owner_system, *in.service_code, *serviceEditionOf(*in.service_edition));
   if (!service.ok()) return service.status();
+  auto reply_options = replyOptionsOf(owner_system, in.reply_options);
+  if (!reply_options.ok()) return reply_options.status();
+  auto digital_letter = digitalLetterOf(in, now);
+  if (!digital_letter.ok()) return digital_letter.status();
 
   std::vector<persistence::OutboxMessage> outbox;
   if (!in.notifications.empty()) {
@@ -84,6 +155,9 @@ Result<persistence::ReceiptRecord> CorrespondenceService::insert(const persisten
   record.visible_at = in.visible.value_or(now);
   record.due_at = in.due;
   record.allow_system_delete_at = in.allow_system_delete;
+  record.on_behalf_of_org_nr = textOr(in.on_behalf_of_org_nr);
+  record.reply_options = std::move(reply_options).value();
+  record.sdp = std::move(digital_letter).value();
 
   BlobGuard blobs(files_);
   for (const BinaryAttachmentInput& a : in.attachments) {
@@ -107,7 +181,13 @@ Result<persistence::ReceiptRecord> CorrespondenceService::insert(const persisten
         {x.senders_reference, x.data_format_id, x.data_format_version, x.logical_form_id, x.form_data});
   }
 
-  auto created = database_.correspondences().create(record, outbox, "Correspondence created");
+  const std::string receipt_text =
+      record.sdp ? std::string("Correspondence created; digital letter: ") + persistence::sdpStatusName(record.sdp->status) +
+                       (record.sdp->status == persistence::SdpStatus::kNoMailBox
+                            ? " (the reportee has no digital mailbox; kept in the Altinn inbox)"
+                            : "")
+                 : std::string("Correspondence created");
+  auto created = database_.correspondences().create(record, outbox, receipt_text);
   if (!created.ok()) {
     if (created.status().code() == StatusCode::kAlreadyExists) {
       return Status::AlreadyExists("ExternalShipmentReference was used before by this service owner",
@@ -141,6 +221,7 @@ Result<CorrespondenceRepository::StatusPage> CorrespondenceService::statusDetail
   query.created_before = filter.created_before;
   query.current_status = filter.current_status;
   query.notification_sent = filter.notification_sent;
+  query.only_digital_letters = filter.only_digital_letters;
   query.limit = limits_.max_status_results;
   return database_.correspondences().statusDetails(query);
 }

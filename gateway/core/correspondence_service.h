@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "core/correspondence_rules.h"
+#include "core/sdp_forwarder.h"
 #include "core/service_lookup.h"
 #include "persistence/database.h"
 #include "persistence/file_store.h"
@@ -32,6 +33,12 @@ struct CorrespondenceLimits {
   int lookup_cache_seconds = 5;   // service definitions (ServiceLookup); 0 = always ask the database
 };
 
+// SdpSearchOptions of the V3 filter: search the digital letters too, and the correspondences only
+// when include_correspondence.
+struct SdpSearch {
+  bool include_correspondence = true;
+};
+
 struct CorrespondenceStatusFilter {
   std::optional<std::string> service_code;  // required
   std::optional<int> service_edition;       // required
@@ -41,6 +48,7 @@ struct CorrespondenceStatusFilter {
   std::optional<persistence::CorrespondenceStatus> current_status;
   bool only_reserved = false;  // CurrentStatus Reserved: the gateway never reserves, so nothing matches
   std::optional<bool> notification_sent;
+  bool only_digital_letters = false;  // only correspondences sent with SdpOptions (their SDP status)
 };
 
 struct InboxFilter {
@@ -60,13 +68,19 @@ struct FetchedCorrespondence {
 
 class CorrespondenceService {
  public:
+  // `sdp`: where digital letters (SdpOptions) go; nullptr = NoMailboxSdpForwarder (no provider).
+  // Not owned; must outlive the service.
   CorrespondenceService(persistence::Database& database, persistence::FileStore& files,
-                        NotificationService& notifications, CorrespondenceLimits limits);
+                        NotificationService& notifications, CorrespondenceLimits limits,
+                        SdpForwarder* sdp = nullptr);
 
   // Service owner side. `owner_system` is an authenticated service owner system.
   // Errors: the rules' ErrorIDs; 5 for another owner's SystemUserCode or service; 30203 unknown
-  // service; 30201 (kAlreadyExists) for a reused ExternalShipmentReference; the notification rules'
-  // ErrorIDs for a broken notification.
+  // service (also a ReplyOption's); 30209 a ReplyOption ArchiveRef that is not one of the owner's
+  // archived submissions; 30212 SdpSetting ForwardOnly with BackupAltinn false when the reportee has
+  // no digital mailbox; 30201 (kAlreadyExists) for a reused ExternalShipmentReference; the
+  // notification rules' ErrorIDs for a broken notification. OnBehalfOfOrgNr, the reply options and
+  // the SdpOptions with the forwarder's SDP status are stored with the correspondence.
   Result<persistence::ReceiptRecord> insert(const persistence::SystemRecord& owner_system,
                                             const correspondence::CorrespondenceInput& input, std::time_t now);
   // 30202 without ServiceCode/ServiceEditionCode; 30203 unknown service; 5 another owner's service.
@@ -99,6 +113,10 @@ class CorrespondenceService {
 
  private:
   Status checkReportee(const persistence::SystemRecord& end_user_system, const std::string& reportee);
+  Result<std::vector<persistence::CorrespondenceReplyOptionRecord>> replyOptionsOf(
+      const persistence::SystemRecord& owner_system, const std::vector<correspondence::ReplyOptionInput>& options);
+  Result<std::optional<persistence::SdpRecord>> digitalLetterOf(const correspondence::CorrespondenceInput& input,
+                                                                std::time_t now);
   Result<persistence::ServiceRecord> ownService(const persistence::SystemRecord& owner_system, const std::string& code,
                                                 int edition);
 
@@ -107,6 +125,8 @@ class CorrespondenceService {
   NotificationService& notifications_;
   CorrespondenceLimits limits_;
   ServiceLookup services_;
+  NoMailboxSdpForwarder no_mailbox_;
+  SdpForwarder& sdp_;
 };
 
 }  // namespace gateway::core

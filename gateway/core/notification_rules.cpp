@@ -148,58 +148,87 @@ bool needsContactRegister(const NotificationInput& in) {
   return hasEndpointWithoutAddress(in) || in.is_reservable.value_or(false) || !in.language_id;
 }
 
-Result<Plan> planMessages(const NotificationInput& in, const std::optional<persistence::ContactRecord>& contact) {
+Result<Plan> planMessages(const NotificationInput& in, const std::optional<persistence::ContactRecord>& contact,
+                          const std::vector<persistence::ContactRecord>& role_holders) {
   Plan plan;
-  if (hasEndpointWithoutAddress(in) && !contact) {
-    return invalid("The reportee is not in the contact register and no ReceiverAddress was given",
-                   error_id::kUnknownReportee);
-  }
-  if (contact && contact->reserved && in.is_reservable.value_or(false)) {
+  const bool reservable = in.is_reservable.value_or(false);
+  if (contact && contact->reserved && reservable) {
     plan.reserved = true;
     return plan;
   }
-  auto add = [&plan](OutboxTransport t, const std::string& address, bool from_profile) {
+  // Whom RetrieveFromProfile endpoints reach: the reportee's own entry, then the role holders.
+  std::vector<const persistence::ContactRecord*> recipients;
+  if (contact) recipients.push_back(&*contact);
+  for (const auto& holder : role_holders) {
+    if (holder.reserved && reservable) {
+      ++plan.reserved_role_holders;
+    } else if (!contact || holder.party_number != contact->party_number) {
+      recipients.push_back(&holder);
+    }
+  }
+  if (hasEndpointWithoutAddress(in) && recipients.empty()) {
+    if (plan.reserved_role_holders > 0) {
+      plan.reserved = true;  // everyone the register would give is reserved
+      return plan;
+    }
+    return invalid("The reportee is not in the contact register and no ReceiverAddress was given",
+                   error_id::kUnknownReportee);
+  }
+  const int reportee_language = contact ? contact->language_id : kBokmal;
+  auto add = [&plan](OutboxTransport t, const std::string& address, bool from_profile, int language) {
     for (const auto& m : plan.messages) {
       if (m.transport == t && m.address == address) return;  // the same address once per notification
     }
-    plan.messages.push_back({t, address, from_profile});
+    plan.messages.push_back({t, address, from_profile, language});
   };
   for (const EndpointInput& e : in.endpoints) {
     const TransportType t = *e.transport;
     if (!e.address.empty()) {
-      add(t == TransportType::kSms ? OutboxTransport::kSms : OutboxTransport::kEmail, e.address, false);
+      add(t == TransportType::kSms ? OutboxTransport::kSms : OutboxTransport::kEmail, e.address, false,
+          reportee_language);
       continue;
     }
-    const std::string& email = contact->email;
-    const std::string& mobile = contact->mobile;
-    switch (t) {
-      case TransportType::kSms:
-        if (mobile.empty()) return invalid("The contact register has no mobile number for the reportee", error_id::kNoMobileInRegister);
-        add(OutboxTransport::kSms, mobile, true);
-        break;
-      case TransportType::kEmail:
-        if (email.empty()) return invalid("The contact register has no e-mail address for the reportee", error_id::kNoEmailInRegister);
-        add(OutboxTransport::kEmail, email, true);
-        break;
-      case TransportType::kBoth:
-        if (email.empty() && mobile.empty()) {
-          return invalid("The contact register has neither e-mail nor mobile for the reportee", error_id::kNoAddressInRegister);
+    bool any = false;
+    for (const persistence::ContactRecord* r : recipients) {
+      const std::string& email = r->email;
+      const std::string& mobile = r->mobile;
+      switch (t) {
+        case TransportType::kSms:
+          if (!mobile.empty()) add(OutboxTransport::kSms, mobile, true, r->language_id);
+          any = any || !mobile.empty();
+          break;
+        case TransportType::kEmail:
+          if (!email.empty()) add(OutboxTransport::kEmail, email, true, r->language_id);
+          any = any || !email.empty();
+          break;
+        case TransportType::kBoth:
+          if (!email.empty()) add(OutboxTransport::kEmail, email, true, r->language_id);
+          if (!mobile.empty()) add(OutboxTransport::kSms, mobile, true, r->language_id);
+          any = any || !email.empty() || !mobile.empty();
+          break;
+        case TransportType::kSmsPreferred:
+        case TransportType::kEmailPreferred: {
+          const bool sms_first = t == TransportType::kSmsPreferred;
+          if (email.empty() && mobile.empty()) break;
+          if ((sms_first && !mobile.empty()) || email.empty()) add(OutboxTransport::kSms, mobile, true, r->language_id);
+          else add(OutboxTransport::kEmail, email, true, r->language_id);
+          any = true;
+          break;
         }
-        if (!email.empty()) add(OutboxTransport::kEmail, email, true);
-        if (!mobile.empty()) add(OutboxTransport::kSms, mobile, true);
-        break;
-      case TransportType::kSmsPreferred:
-      case TransportType::kEmailPreferred: {
-        const bool sms_first = t == TransportType::kSmsPreferred;
-        if (email.empty() && mobile.empty()) {
-          return invalid("The contact register has neither e-mail nor mobile for the reportee", error_id::kNoAddressInRegister);
-        }
-        if ((sms_first && !mobile.empty()) || email.empty()) add(OutboxTransport::kSms, mobile, true);
-        else add(OutboxTransport::kEmail, email, true);
-        break;
+        case TransportType::kIm:
+          return invalid("TransportType IM is not supported", error_id::kInvalidTransport);
       }
-      case TransportType::kIm:
-        return invalid("TransportType IM is not supported", error_id::kInvalidTransport);
+    }
+    if (!any) {
+      switch (t) {
+        case TransportType::kSms:
+          return invalid("The contact register has no mobile number for the reportee", error_id::kNoMobileInRegister);
+        case TransportType::kEmail:
+          return invalid("The contact register has no e-mail address for the reportee", error_id::kNoEmailInRegister);
+        default:
+          return invalid("The contact register has neither e-mail nor mobile for the reportee",
+                         error_id::kNoAddressInRegister);
+      }
     }
   }
   return plan;

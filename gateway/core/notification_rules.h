@@ -33,6 +33,7 @@ inline constexpr int kNoAddressInRegister = 30304;
 inline constexpr int kSmsTooLong = 30305;
 inline constexpr int kTemplateLacksTransport = 30306;
 inline constexpr int kInvalidLanguage = 40001;
+inline constexpr int kInvalidService = 40013;             // Service names no service of the caller's owner (ServiceIsNotValid)
 inline constexpr int kTooManyNotifications = 40014;
 inline constexpr int kInvalidTransport = 40015;
 inline constexpr int kInvalidNationalIdentityNumber = 40016;
@@ -54,6 +55,12 @@ struct TokenInput {
   std::string value;
 };
 
+// Service: ServiceCode + ServiceEdition (both required on the wire).
+struct ServiceInput {
+  std::string code;
+  int edition = 0;
+};
+
 struct NotificationInput {
   std::optional<std::string> from_address;
   std::optional<bool> is_reservable;
@@ -63,6 +70,9 @@ struct NotificationInput {
   std::optional<std::string> reportee;
   std::optional<std::time_t> shipment;
   std::vector<TokenInput> tokens;
+  std::vector<std::string> roles;          // Roles/RoleName: role codes (any case; blanks ignored)
+  std::optional<ServiceInput> service;     // Service: only role holders with access to it
+  bool sms_sender_is_owner = false;        // UseServiceOwnerShortNameAsSenderOfSms
 };
 
 bool isSupportedLanguage(int language_id);
@@ -91,10 +101,12 @@ struct PlannedMessage {
   persistence::OutboxTransport transport = persistence::OutboxTransport::kEmail;
   std::string address;
   bool from_profile = false;  // the address came from the contact register
+  int language_id = kBokmal;  // the preferred language of the person or organisation it goes to
 };
 
 struct Plan {
-  bool reserved = false;  // the reportee is reserved and the notification reservable: nothing is sent
+  bool reserved = false;  // reservation stopped the whole notification: nothing is sent
+  int reserved_role_holders = 0;  // role holders left out because they are reserved
   std::vector<PlannedMessage> messages;
 };
 
@@ -105,8 +117,17 @@ struct Plan {
 bool needsContactRegister(const NotificationInput& input);
 
 // Resolves every endpoint of a checked notification to addresses. `contact` is the reportee's row in
-// the contact register, if any. Errors: 60012 (an endpoint needs the register and the reportee is
-// not in it), 30302/30303/30304 (the register has no usable address for the endpoint).
-Result<Plan> planMessages(const NotificationInput& input, const std::optional<persistence::ContactRecord>& contact);
+// the contact register, if any; `role_holders` the contact rows of the persons selected by Roles /
+// Service (selectRoleHolders, notification_recipients.h), empty without them.
+// An endpoint with an address goes there only. One without (RetrieveFromProfile) goes to the
+// reportee's own entry AND every role holder: SMS to each mobile, Email to each e-mail, Both to
+// both, SMSPreferred/EmailPreferred to each recipient's preferred one, else its other.
+// Reservation (IsReservable): a reserved reportee stops the whole notification (Plan::reserved);
+// a reserved role holder is left out (Plan::reserved_role_holders), and when that leaves nobody to
+// ask the register for, the notification is reserved too.
+// Errors: 60012 (an endpoint needs the register and neither the reportee nor a role holder is in
+// it), 30302/30303/30304 (no recipient has a usable address for the endpoint).
+Result<Plan> planMessages(const NotificationInput& input, const std::optional<persistence::ContactRecord>& contact,
+                          const std::vector<persistence::ContactRecord>& role_holders = {});
 
 }  // namespace gateway::core::notification

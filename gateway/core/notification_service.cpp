@@ -4,6 +4,9 @@
 #include <ctime>
 #include <map>
 
+#include "core/notification_recipients.h"
+#include "core/party_numbers.h"
+
 namespace gateway::core {
 
 using namespace notification;
@@ -19,6 +22,13 @@ Result<std::vector<persistence::NotificationTemplateRecord>> NotificationService
   if (loaded.ok() && !loaded->empty()) templates_.put(type, loaded.value());
   return loaded;
 }
+
+// Per request: the role register and service grants already read (a request may name one
+// organisation or service many times).
+struct NotificationService::RoleLookups {
+  std::map<std::pair<std::string, int>, std::vector<std::string>> service_roles;
+  std::map<std::string, std::vector<persistence::RoleHolderRecord>> holders;
+};
 
 Result<std::vector<NotificationResult>> NotificationService::send(const persistence::SystemRecord& owner_system,
                                                                   const std::vector<NotificationInput>& notifications) {
@@ -51,6 +61,7 @@ Result<PreparedNotifications> NotificationService::prepare(const persistence::Sy
   }
 
   std::map<std::string, std::vector<persistence::NotificationTemplateRecord>> templates_of;
+  RoleLookups lookups;
   const std::time_t now = std::time(nullptr);
   std::vector<OutboxMessage> outbox;
   std::vector<NotificationResult> results;
@@ -67,13 +78,16 @@ Result<PreparedNotifications> NotificationService::prepare(const persistence::Sy
     }
     std::optional<persistence::ContactRecord> contact;
     if (auto it = contact_of.find(*n.reportee); it != contact_of.end()) contact = it->second;
-    auto plan = planMessages(n, contact);
+
+    auto holder_contacts = roleHolderContacts(owner_system, n, lookups);
+    if (!holder_contacts.ok()) return holder_contacts.status();
+    auto plan = planMessages(n, contact, holder_contacts.value());
     if (!plan.ok()) return plan.status();
 
-    const int language = n.language_id.value_or(contact ? contact->language_id : kBokmal);
-    const auto chosen = selectTemplate(templates->second, language);  // non-empty: never nullopt here
     NotificationResult result{*n.notification_type, *n.reportee, plan->reserved, {}};
     for (const PlannedMessage& m : plan->messages) {
+      // Each recipient's preferred language unless the request names one.
+      const auto chosen = selectTemplate(templates->second, n.language_id.value_or(m.language_id));
       OutboxMessage out;
       out.owner_id = *owner_system.owner_id;
       out.system_id = owner_system.id;
@@ -81,9 +95,10 @@ Result<PreparedNotifications> NotificationService::prepare(const persistence::Sy
       out.notification_type = *n.notification_type;
       out.transport = m.transport;
       out.recipient = m.address;
-      out.from_address = n.from_address.value_or("");
       out.next_attempt_at = std::max(now, n.shipment.value_or(now));
       if (m.transport == OutboxTransport::kSms) {
+        // The owner's short name (its code) as sender when asked; empty: the configured sms.from.
+        out.from_address = n.sms_sender_is_owner ? owner_system.owner_code : "";
         if (chosen->sms_text.empty()) {
           return Status::InvalidArgument("NotificationType '" + *n.notification_type + "' has no SMS text",
                                          error_id::kTemplateLacksTransport);
@@ -93,6 +108,7 @@ Result<PreparedNotifications> NotificationService::prepare(const persistence::Sy
           return Status::InvalidArgument("The SMS text is longer than 700 characters", error_id::kSmsTooLong);
         }
       } else {
+        out.from_address = n.from_address.value_or("");
         if (chosen->email_body.empty()) {
           return Status::InvalidArgument("NotificationType '" + *n.notification_type + "' has no e-mail text",
                                          error_id::kTemplateLacksTransport);
@@ -106,6 +122,52 @@ Result<PreparedNotifications> NotificationService::prepare(const persistence::Sy
     results.push_back(std::move(result));
   }
   return PreparedNotifications{std::move(results), std::move(outbox)};
+}
+
+Result<std::vector<persistence::ContactRecord>> NotificationService::roleHolderContacts(
+    const persistence::SystemRecord& owner_system, const NotificationInput& n, RoleLookups& lookups) {
+  RoleHolderFilter filter;
+  for (const std::string& role : n.roles) {
+    // A code that cannot be stored matches nobody; dropping it would widen the filter.
+    if (role.find_first_not_of(" \t") != std::string::npos) filter.roles.push_back(normaliseRoleCode(role).value_or(role));
+  }
+  if (n.service) {  // checked even for a person, who has no role holders
+    const auto key = std::make_pair(n.service->code, n.service->edition);
+    auto granted = lookups.service_roles.find(key);
+    if (granted == lookups.service_roles.end()) {
+      auto roles = serviceAccessRoles(owner_system, *n.service);
+      if (!roles.ok()) return roles.status();
+      granted = lookups.service_roles.emplace(key, std::move(roles).value()).first;
+    }
+    filter.service_roles = granted->second;
+  }
+  if (!filter.selectsAnyone() || !isValidOrganisationNumber(*n.reportee)) {
+    return std::vector<persistence::ContactRecord>();
+  }
+  auto holders = lookups.holders.find(*n.reportee);
+  if (holders == lookups.holders.end()) {
+    auto loaded = database_.contacts().rolesOf(*n.reportee);
+    if (!loaded.ok()) return loaded.status();
+    holders = lookups.holders.emplace(*n.reportee, std::move(loaded).value()).first;
+  }
+  const std::vector<std::string> persons = selectRoleHolders(holders->second, filter);
+  if (persons.empty()) return std::vector<persistence::ContactRecord>();
+  return database_.contacts().findMany(persons);
+}
+
+Result<std::vector<std::string>> NotificationService::serviceAccessRoles(const persistence::SystemRecord& owner_system,
+                                                                       const ServiceInput& service) {
+  // Another owner's service reads as unknown: nothing crosses owners, not even its existence.
+  auto unknown = [&service] {
+    return Status::InvalidArgument("Service " + service.code + " edition " + std::to_string(service.edition) +
+                                       " is not a service of this service owner",
+                                   error_id::kInvalidService);
+  };
+  if (service.code.empty() || service.edition < 1) return unknown();
+  auto found = database_.services().find(service.code, service.edition);
+  if (!found.ok()) return found.status();
+  if (!found.value() || found.value()->owner_id != *owner_system.owner_id) return unknown();
+  return database_.contacts().serviceAccessRoles(found.value()->id);
 }
 
 }  // namespace gateway::core

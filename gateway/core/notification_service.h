@@ -1,6 +1,7 @@
 #pragma once
 // Standalone notifications (SendStandaloneNotificationBasic, V2, V3): validates a request, resolves
-// addresses through the contact register, fills the templates in the requested language and writes
+// addresses through the contact register (the reportee's own entry, plus the role holders that
+// Roles / Service select for an organisation), fills the templates in the requested language and writes
 // one outbox row per message, all of one request in ONE transaction (all notifications are
 // accepted or none). The delivery worker (gateway/delivery) sends the rows later.
 // Thread-safe. Rules and ErrorIDs: core/notification_rules.h, docs/services.md.
@@ -59,6 +60,15 @@ class NotificationService {
  private:
   // The templates of a notification type (empty: no such type), remembered when found.
   Result<std::vector<persistence::NotificationTemplateRecord>> templatesOf(const std::string& notification_type);
+  struct RoleLookups;
+  // The contact rows of the role holders that `n`'s Roles / Service select (organisations only;
+  // empty without Roles and Service). Errors: 40013 (see serviceAccessRoles), kUnavailable.
+  Result<std::vector<persistence::ContactRecord>> roleHolderContacts(const persistence::SystemRecord& owner_system,
+                                                                     const notification::NotificationInput& n,
+                                                                     RoleLookups& lookups);
+  // The role codes that grant `service`; 40013 unless it is a service of the caller's owner.
+  Result<std::vector<std::string>> serviceAccessRoles(const persistence::SystemRecord& owner_system,
+                                                      const notification::ServiceInput& service);
 
   persistence::Database& database_;
   NotificationLimits limits_;

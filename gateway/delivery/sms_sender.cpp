@@ -25,7 +25,8 @@ std::string smsJson(std::string_view to, std::string_view from, std::string_view
 
 Status SmsSender::send(const persistence::OutboxMessage& message) {
   if (config_.url.empty()) return Status::Unavailable("no SMS gateway configured (sms.url)");
-  const std::string body = smsJson(message.recipient, config_.from, message.body);
+  const std::string& sender = message.from_address.empty() ? config_.from : message.from_address;
+  const std::string body = smsJson(message.recipient, sender, message.body);
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return Status::Internal("curl_easy_init failed");
   CURL* c = curl.get();

@@ -1,6 +1,8 @@
 #pragma once
 // SMS through the configured HTTP(S) SMS gateway: POST sms.url with
-//   Content-Type: application/json   {"to": "<mobile>", "from": "<sms.from>", "text": "<text>"}
+//   Content-Type: application/json   {"to": "<mobile>", "from": "<sender>", "text": "<text>"}
+// where the sender is the message's from_address (the owner's short name, when the request asked
+// for it with UseServiceOwnerShortNameAsSenderOfSms) or else sms.from,
 // and "Authorization: Bearer <sms.token>" when a token is set. Any 2xx answer is success.
 
 #include <string>

@@ -3,8 +3,10 @@
 // V3 with LimitReached; GetCorrespondenceStatusHistoryBasic, a message contract whose credentials
 // are the SOAP headers SystemUserName/SystemPassword). CreateSimpleCorrespondenceServiceBasic
 // registers the owner's correspondence service. Conversion only: rules live in
-// core/correspondence_service.h. SDP (Digital Post) options are accepted and ignored; the SDP
-// status parts of the answers are empty.
+// core/correspondence_service.h. SdpOptions (Digital Post) are validated and stored; the gateway has
+// no digital-post provider, so each digital letter's status is NoMailBox (core/sdp_forwarder.h). V3
+// reports it in SdpStatusInformation when the filter has SdpSearchOptions; the status history
+// reports it for the correspondences asked for.
 #include <cstring>
 #include <ctime>
 
@@ -80,6 +82,47 @@ const char* destinationName(const cs10__UserTypeRestriction* t) {
   }
 }
 
+std::vector<cr::ReplyOptionInput> replyOptionsOf(const cs09__CorrespondenceInsertLinkBEList* list) {
+  std::vector<cr::ReplyOptionInput> out;
+  if (!list) return out;
+  for (const cs09__ReplyOption* r : list->ReplyOption) {
+    if (!r) continue;
+    cr::ReplyOptionInput in;
+    if (r->Service) in.service = cr::ReplyOptionInput::ServiceLink{optionalOf(r->Service->ServiceCode),
+                                                                  optionalOf(r->Service->ServiceEdition)};
+    if (r->ArchiveReference) in.archive = cr::ReplyOptionInput::ArchiveLink{optionalOf(r->ArchiveReference->ArchiveRef)};
+    if (r->URL) in.url = cr::ReplyOptionInput::UrlLink{optionalOf(r->URL->LinkText), optionalOf(r->URL->LinkURL)};
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+template <class Wire>
+std::optional<cr::SdpNotificationInput> sdpNotificationOf(const Wire* n, std::string* Wire::*address) {
+  if (!n) return std::nullopt;
+  cr::SdpNotificationInput in;
+  in.address = optionalOf(n->*address);
+  in.text = optionalOf(n->NotificationText);
+  if (n->Repetitions) in.repetitions.assign(n->Repetitions->DaysDelayed.begin(), n->Repetitions->DaysDelayed.end());
+  return in;
+}
+
+std::optional<cr::SdpOptionsInput> sdpOptionsOf(const cs1602__SdpOptions* o) {
+  if (!o) return std::nullopt;
+  cr::SdpOptionsInput in;
+  in.backup_altinn = optionalOf(o->BackupAltinn);
+  in.not_sensitive_title = optionalOf(o->NotSensitiveTitle);
+  in.primary_document_file_name = optionalOf(o->PrimaryDocumentFileName);
+  if (o->SdpNotifications) {
+    in.email = sdpNotificationOf(o->SdpNotifications->EmailNotification, &cs1602__SdpEmailNotification::EmailAddress);
+    in.sms = sdpNotificationOf(o->SdpNotifications->SmsNotification, &cs1602__SdpSmsNotification::MobileNumber);
+  }
+  in.setting = o->SdpSetting == cs1602__SdpSetting__CopyAltinn ? "CopyAltinn" : "ForwardOnly";
+  in.title = optionalOf(o->Title);
+  in.visible = optionalOf(o->VisibleDateTime);
+  return in;
+}
+
 // The fields InsertCorrespondence and InsertCorrespondenceV2 share.
 template <typename Wire>
 void commonFields(const Wire& c, cr::CorrespondenceInput& in) {
@@ -91,6 +134,7 @@ void commonFields(const Wire& c, cr::CorrespondenceInput& in) {
   in.due = optionalOf(c.DueDateTime);
   in.archive_reference = optionalOf(c.ArchiveReference);
   in.notifications = notificationsOf(c.Notifications);
+  in.reply_options = replyOptionsOf(c.ReplyOptions);
   if (c.Content) {
     in.language_code = optionalOf(c.Content->LanguageCode);
     in.title = optionalOf(c.Content->MessageTitle);
@@ -130,6 +174,8 @@ cr::CorrespondenceInput inputOf(const cs10__InsertCorrespondenceV2* c) {
   in.case_id = optionalOf(c->CaseID);
   in.message_sender = optionalOf(c->MessageSender);
   in.is_reservable = optionalOf(c->IsReservable);
+  in.on_behalf_of_org_nr = optionalOf(c->OnBehalfOfOrgNr);
+  in.sdp = sdpOptionsOf(c->SdpOptions);
   if (c->Content && c->Content->Attachments) {
     const cs10__AttachmentsV2& a = *c->Content->Attachments;
     if (a.BinaryAttachments) {
@@ -242,6 +288,46 @@ void fromV2(const se1410__CorrespondenceStatusTypeV2* s, core::CorrespondenceSta
   }
 }
 
+cs1602__SdpStatusType wireSdp(persistence::SdpStatus s) {
+  switch (s) {
+    case persistence::SdpStatus::kSentMeldingsformidler: return cs1602__SdpStatusType__Sent_USCOREMeldingsformidler;
+    case persistence::SdpStatus::kDeliveredEndUser: return cs1602__SdpStatusType__Delivered_USCOREEndUser;
+    case persistence::SdpStatus::kDeliveryEndUserFailed:
+      return cs1602__SdpStatusType__Delivery_USCOREEndUser_USCOREFailed;
+    case persistence::SdpStatus::kReserved: return cs1602__SdpStatusType__Reserved;
+    case persistence::SdpStatus::kNoMailBox: return cs1602__SdpStatusType__NoMailBox;
+    default: return cs1602__SdpStatusType__Unknown;
+  }
+}
+
+// The digital letters among `page`'s correspondences (those sent with SdpOptions): SdpId is the
+// correspondence id (one letter per correspondence), Reference its ExternalShipmentReference, the
+// history the one status recorded.
+cs1602__SdpStatusInformation* sdpInformation(struct soap* soap,
+                                             const persistence::CorrespondenceRepository::StatusPage& page) {
+  auto* info = soap_new_cs1602__SdpStatusInformation(soap);
+  info->LimitReached = soapValue(soap, page.limit_reached);
+  info->SdpStatusDetailsList = soap_new_cs1602__ArrayOfSdpStatusDetails(soap);
+  for (const auto& item : page.items) {
+    const auto& c = item.correspondence;
+    if (!c.sdp) continue;
+    auto* d = soap_new_cs1602__SdpStatusDetails(soap);
+    d->CorrespondenceId = soapValue(soap, static_cast<int>(c.id));
+    d->CreatedDateTime = soapValue(soap, c.created_at);
+    d->LastChangedDateTime = soapValue(soap, c.sdp->status_at);
+    d->Reference = soapString(soap, c.external_shipment_reference);
+    d->Reportee = soapString(soap, c.reportee);
+    d->SdpId = soapValue(soap, static_cast<int>(c.id));
+    d->StatusHistory = soap_new_cs1602__ArrayOfSdpStatusChange(soap);
+    auto* change = soap_new_cs1602__SdpStatusChange(soap);
+    change->Status = soapValue(soap, wireSdp(c.sdp->status));
+    change->StatusDateTime = soapValue(soap, c.sdp->status_at);
+    d->StatusHistory->SdpStatusChange.push_back(change);
+    info->SdpStatusDetailsList->SdpStatusDetails.push_back(d);
+  }
+  return info;
+}
+
 template <typename Filter>
 core::CorrespondenceStatusFilter filterOf(const Filter& f) {
   core::CorrespondenceStatusFilter filter;
@@ -331,18 +417,22 @@ class CorrespondenceAgency final : public BoundService<Generated> {
     return SOAP_OK;
   }
 
-  // V2 and V3 take the same request (credentials + V2 filter): authenticate, read the filter into
-  // `filter`, query.
+  // V2 and V3 take the same request (credentials + V2 filter): authenticate (the system into
+  // `caller` when given), read the filter into `filter`, query (only the digital letters when
+  // `only_digital_letters`).
   template <class Request>
-  Result<persistence::CorrespondenceRepository::StatusPage> statusDetailsV2(Request* req,
-                                                                          core::CorrespondenceStatusFilter& filter) {
+  Result<persistence::CorrespondenceRepository::StatusPage> statusDetailsV2(
+      Request* req, core::CorrespondenceStatusFilter& filter, persistence::SystemRecord* caller = nullptr,
+      bool only_digital_letters = false) {
     auto system = authenticate(req ? &req->systemUserName : nullptr, req ? &req->systemPassword : nullptr,
                                core::RequiredRole::kServiceOwner);
     if (!system.ok()) return system.status();
+    if (caller) *caller = system.value();
     if (req->filterCriteria) {
       filter = filterOf(*req->filterCriteria);
       fromV2(req->filterCriteria->CurrentStatus, filter);
     }
+    filter.only_digital_letters = only_digital_letters;
     return core_.correspondences().statusDetails(system.value(), filter);
   }
 
@@ -364,12 +454,27 @@ class CorrespondenceAgency final : public BoundService<Generated> {
   int GetCorrespondenceStatusDetailsBasicV3(_corr__GetCorrespondenceStatusDetailsBasicV3* req,
                                             _corr__GetCorrespondenceStatusDetailsBasicV3Response& resp) override {
     constexpr const char* kOp = "GetCorrespondenceStatusDetailsBasicV3";
+    // SdpSearchOptions: the digital letters are searched (same criteria) and reported; the
+    // correspondences only when IncludeCorrespondence. Without it, as V2 plus an empty SDP part.
+    const cs1602__SdpStatusSearchOptions* sdp_search = req && req->filterCriteria ? req->filterCriteria->SdpSearchOptions
+                                                                                   : nullptr;
+    const bool only_letters = sdp_search && !sdp_search->IncludeCorrespondence;
     core::CorrespondenceStatusFilter filter;
-    auto page = statusDetailsV2(req, filter);
+    persistence::SystemRecord caller;
+    auto page = statusDetailsV2(req, filter, &caller, only_letters);
     if (!page.ok()) return fault(page.status(), kOp);
     auto* result = soap_new_cs1602__CorrespondenceStatusResultV3(soap);
-    result->CorrespondenceStatusInformation = statusInformation(page.value());
-    result->SdpStatusInformation = emptySdp();
+    if (!only_letters) result->CorrespondenceStatusInformation = statusInformation(page.value());
+    if (only_letters) {
+      result->SdpStatusInformation = sdpInformation(soap, page.value());
+    } else if (sdp_search) {
+      filter.only_digital_letters = true;
+      auto letters = core_.correspondences().statusDetails(caller, filter);
+      if (!letters.ok()) return fault(letters.status(), kOp);
+      result->SdpStatusInformation = sdpInformation(soap, letters.value());
+    } else {
+      result->SdpStatusInformation = emptySdp();
+    }
     result->ServiceCode = soapString(soap, filter.service_code.value_or(""));
     result->ServiceEditionCode = soapValue(soap, filter.service_edition.value_or(0));
     resp.GetCorrespondenceStatusDetailsBasicV3Result = result;
@@ -391,7 +496,7 @@ class CorrespondenceAgency final : public BoundService<Generated> {
     auto page = core_.correspondences().statusHistory(system.value(), references);
     if (!page.ok()) return fault(page.status(), kOp);
     resp.CorrespondenceStatusInformation = statusInformation(page.value());
-    resp.SdpStatusInformation = emptySdp();
+    resp.SdpStatusInformation = sdpInformation(soap, page.value());
     return SOAP_OK;
   }
 

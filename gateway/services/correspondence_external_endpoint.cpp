@@ -1,6 +1,7 @@
 // CorrespondenceExternal (Basic; gateway extension): an end-user system lists the correspondences of
 // a reportee it may act for, fetches one with its attachments (the first fetch records Read),
 // confirms it (records Confirmed) and deletes it once AllowSystemDeleteDateTime has passed.
+// Summaries and details carry OnBehalfOfOrgNr; details carry the ReplyOptions.
 // Conversion only: rules live in core/correspondence_service.h.
 #include <cstring>
 #include <ctime>
@@ -49,6 +50,7 @@ void fillCommon(struct soap* soap, const persistence::CorrespondenceRecord& c, W
   w->MessageSender = soapString(soap, c.message_sender);
   w->MessageSummary = soapString(soap, c.summary);
   w->MessageTitle = soapString(soap, c.title);
+  if (!c.on_behalf_of_org_nr.empty()) w->OnBehalfOfOrgNr = soapString(soap, c.on_behalf_of_org_nr);
   w->ReadDate = optionalTime<std::time_t>(soap, c.read_at);
   w->Reportee = soapString(soap, c.reportee);
   w->ServiceCode = soapString(soap, c.service_code);
@@ -61,6 +63,32 @@ cex__CorrespondenceSummary* summaryOf(struct soap* soap, const persistence::Corr
   auto* s = soap_new_cex__CorrespondenceSummary(soap);
   fillCommon(soap, c, s);
   return s;
+}
+
+cex__ArrayOfCorrespondenceReplyOption* replyOptionsOf(struct soap* soap, const persistence::CorrespondenceRecord& c) {
+  using Kind = persistence::CorrespondenceReplyOptionRecord::Kind;
+  auto* list = soap_new_cex__ArrayOfCorrespondenceReplyOption(soap);
+  for (const auto& r : c.reply_options) {
+    auto* wire = soap_new_cex__CorrespondenceReplyOption(soap);
+    switch (r.kind) {
+      case Kind::kService:
+        wire->Type = soapValue(soap, cex__ReplyOptionType__Service);
+        wire->ServiceCode = soapString(soap, r.service_code);
+        if (r.service_edition) wire->ServiceEditionCode = soapValue(soap, *r.service_edition);
+        break;
+      case Kind::kArchiveReference:
+        wire->Type = soapValue(soap, cex__ReplyOptionType__ArchiveReference);
+        wire->ArchiveReference = soapString(soap, r.archive_reference);
+        break;
+      case Kind::kUrl:
+        wire->Type = soapValue(soap, cex__ReplyOptionType__URL);
+        wire->LinkURL = soapString(soap, r.link_url);
+        wire->LinkText = soapString(soap, r.link_text);
+        break;
+    }
+    list->CorrespondenceReplyOption.push_back(wire);
+  }
+  return list;
 }
 
 cex__CorrespondenceDetails* detailsOf(struct soap* soap, const persistence::CorrespondenceRecord& c,
@@ -96,6 +124,7 @@ cex__CorrespondenceDetails* detailsOf(struct soap* soap, const persistence::Corr
   d->CustomMessageData = soapString(soap, c.custom_message_data);
   d->LanguageCode = soapString(soap, c.language_code);
   d->MessageBody = soapString(soap, c.body);
+  d->ReplyOptions = replyOptionsOf(soap, c);
   return d;
 }
 

@@ -1,5 +1,6 @@
 // NotificationAgency (Basic): service owner systems send standalone notifications (e-mail, SMS)
 // built from registered templates. V1 returns nothing, V2 a summary text, V3 the resolved endpoints.
+// Roles, Service and UseServiceOwnerShortNameAsSenderOfSms are honoured (core/notification_service.h).
 // Fault texts follow the LanguageID of the request's first notification.
 #include "core/notification_service.h"
 #include "services/bound_service.h"
@@ -44,6 +45,9 @@ nr::NotificationInput toInput(const ntf__StandaloneNotification& wire) {
       if (t) in.tokens.push_back({optionalOf(t->TokenNum), textOf(t->TokenValue)});
     }
   }
+  if (wire.Roles) in.roles = wire.Roles->RoleName;
+  if (wire.Service) in.service = nr::ServiceInput{textOf(wire.Service->ServiceCode), wire.Service->ServiceEdition};
+  in.sms_sender_is_owner = optionalOf(wire.UseServiceOwnerShortNameAsSenderOfSms).value_or(false);
   return in;
 }
 

@@ -157,7 +157,7 @@ SftpAccount OrgAccount::account() const {
   return {number, DropArea::orgAccountName(org_number), AccountKind::kOrganisation, org_number};
 }
 
-Result<std::vector<OrgAccount>> DropArea::organisations() const {
+Result<std::vector<OrgAccount>> DropArea::registry() const {
   std::vector<OrgAccount> out;
   std::ifstream in(root_ / "etc" / "broker-orgs");
   for (std::string line; std::getline(in, line);) {
@@ -172,25 +172,68 @@ Result<std::vector<OrgAccount>> DropArea::organisations() const {
   return out;
 }
 
+Status DropArea::writeRegistry(const std::vector<OrgAccount>& entries) const {
+  std::string text = "# managed by gatewayctl sftp org add/remove: <orgnr> <account number> <system>; system " +
+                     std::string(kRemovedOrg) + ": removed, folders kept, number reserved\n";
+  for (const auto& o : entries) text += o.org_number + " " + std::to_string(o.number) + " " + o.system + "\n";
+  return writeFileAtomically(root_ / "etc", "broker-orgs", text, 0644, std::nullopt);
+}
+
+Result<std::vector<OrgAccount>> DropArea::organisations() const {
+  auto all = registry();
+  if (!all.ok()) return all.status();
+  std::vector<OrgAccount> out;
+  for (auto& o : all.value()) {
+    if (o.system != kRemovedOrg) out.push_back(std::move(o));
+  }
+  return out;
+}
+
 Status DropArea::registerOrganisation(const std::string& org_number, const std::string& system) const {
   if (!isOrgNumber(org_number)) return Status::InvalidArgument("an organisation number has 9 digits");
   static const std::regex user("[A-Za-z0-9_.@-]{1,100}");
   if (!std::regex_match(system, user)) return Status::InvalidArgument("not a system user name: " + system);
-  auto orgs = organisations();
+  auto orgs = registry();
   if (!orgs.ok()) return orgs.status();
   long long next = 1;
   bool known = false;
   for (auto& o : orgs.value()) {
     next = std::max(next, o.number + 1);
     if (o.org_number == org_number) {
-      o.system = system;
+      o.system = system;  // a removed organisation comes back with its number (and its kept folders' owner)
       known = true;
     }
   }
   if (!known) orgs.value().push_back({org_number, next, system});
-  std::string text = "# managed by gatewayctl sftp org add: <orgnr> <account number> <system>\n";
-  for (const auto& o : orgs.value()) text += o.org_number + " " + std::to_string(o.number) + " " + o.system + "\n";
-  return writeFileAtomically(root_ / "etc", "broker-orgs", text, 0644, std::nullopt);
+  return writeRegistry(orgs.value());
+}
+
+Status DropArea::unregisterOrganisation(const std::string& org_number, bool purge) const {
+  if (!isOrgNumber(org_number)) return Status::InvalidArgument("an organisation number has 9 digits");
+  auto orgs = registry();
+  if (!orgs.ok()) return orgs.status();
+  auto it = std::find_if(orgs->begin(), orgs->end(), [&](const OrgAccount& o) { return o.org_number == org_number; });
+  if (it == orgs->end() || (it->system == kRemovedOrg && !purge)) {
+    return Status::NotFound("organisation " + org_number + " has no account in the drop area");
+  }
+  const std::string account = orgAccountName(org_number);
+  // The keys first: from here on no new login succeeds, whatever happens next.
+  std::error_code ec;
+  fs::remove(authorizedKeysFile(account), ec);
+  if (ec) return Status::Unavailable("cannot remove the keys of " + account + ": " + ec.message());
+  if (purge) {
+    orgs->erase(it);
+  } else {
+    it->system = kRemovedOrg;
+  }
+  if (Status s = writeRegistry(orgs.value()); !s.ok()) return s;
+  if (!purge) return Status::Ok();
+  const SftpAccount gone{1, account, AccountKind::kOrganisation, org_number};
+  for (const fs::path& dir : {accountRoot(gone), root_ / "etc" / "broker-delivered" / account}) {
+    fs::remove_all(dir, ec);
+    if (ec) return Status::Unavailable("cannot remove " + dir.string() + ": " + ec.message());
+  }
+  return Status::Ok();
 }
 
 fs::path DropArea::authorizedKeysFile(const std::string& owner_code) const {

@@ -5,6 +5,7 @@
 //   <root>/etc/passwd, <root>/etc/group   accounts, read by sshd through nss_wrapper (LD_PRELOAD)
 //   <root>/etc/authorized_keys/<CODE>     the owner's public keys (sshd AuthorizedKeysFile)
 //   <root>/etc/broker-orgs                 broker organisations: "<orgnr> <n> <system username>" a line
+//                                          ("(removed)" instead of a system: withdrawn, folders kept)
 //   <root>/owners/<CODE>/                 the owner's chroot: root-owned, 0755 (sshd's rule)
 //   <root>/orgs/org<ORGNR>/               a broker organisation's chroot, the same four folders
 //       inbound/    the owner uploads here (complete files only under a name ending in .xml)
@@ -57,6 +58,9 @@ struct OrgAccount {
   SftpAccount account() const;
 };
 
+// The system column of a removed organisation in etc/broker-orgs (never a system user name).
+inline constexpr const char* kRemovedOrg = "(removed)";
+
 // The group whose members sshd chroots under <root>/orgs (scripts/lib/sftp.sh).
 inline constexpr const char* kOrgGroup = "sftp-orgs";
 
@@ -94,11 +98,21 @@ class DropArea {
   // org<9 digits>, reserved) is skipped (kInvalidArgument after the others are done).
   Status provision(const std::vector<SftpAccount>& accounts) const;
 
-  // Broker organisations. registerOrganisation: adds one, or changes the system it acts as;
-  // kInvalidArgument unless `org_number` is 9 digits and `system` a plain user name. The caller
-  // checks that the system exists and belongs to the organisation.
+  // Broker organisations (the registered ones; removed ones are not listed). registerOrganisation:
+  // adds one, or changes the system it acts as, or brings back a removed one under its old number
+  // (so its kept folders are its own again); kInvalidArgument unless `org_number` is 9 digits and
+  // `system` a plain user name. The caller checks that the system exists and belongs to the
+  // organisation.
   Result<std::vector<OrgAccount>> organisations() const;
   Status registerOrganisation(const std::string& org_number, const std::string& system) const;
+  // Withdraws an organisation's account: its authorized keys are deleted at once (no new login),
+  // and it leaves the registry, so the next provision() (the caller's, or gatewayd's next pass)
+  // drops it from etc/passwd and etc/group and no pass serves it any more. Without `purge` its
+  // chroot and the record of delivered files stay (its line stays as "<orgnr> <n> (removed)", the
+  // number reserved so no other organisation's uid owns those files); with `purge` both are
+  // deleted and the line goes. kNotFound when it has no account (or, without purge, was removed
+  // already). Sessions already open are not cut (sshd's business).
+  Status unregisterOrganisation(const std::string& org_number, bool purge) const;
   static std::string orgAccountName(const std::string& org_number) { return "org" + org_number; }
 
   // Authorized keys of one owner. addKey: kInvalidArgument unless `line` is one OpenSSH public key
@@ -114,6 +128,9 @@ class DropArea {
  private:
   DropArea(std::filesystem::path root, int uid_base) : root_(std::move(root)), uid_base_(uid_base) {}
   Status writeKeys(const std::string& owner_code, const std::vector<AuthorizedKey>& keys) const;
+  // etc/broker-orgs as written, removed organisations included.
+  Result<std::vector<OrgAccount>> registry() const;
+  Status writeRegistry(const std::vector<OrgAccount>& entries) const;
 
   std::filesystem::path root_;
   int uid_base_;

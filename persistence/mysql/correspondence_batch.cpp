@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "batch_insert.h"
+#include "correspondence_options.h"
 #include "mysql_repositories.h"
 #include "sql_util.h"
 
@@ -159,6 +160,14 @@ std::vector<Created> insertCorrespondenceBatch(Session& session, const std::vect
               [&](const sql::ResultSet& rows, std::size_t i) { created[i].correspondence_id = rows.getInt64(1); },
               [&](std::size_t i) { return textBytesOf(batch[i]->record); }},
              n);
+
+  // OnBehalfOfOrgNr, SdpOptions and reply options (migration 013): one UPDATE plus its reply-option rows
+  // per correspondence that carries any (not batched: rare on the hot path).
+  for (std::size_t i = 0; i < n; ++i) {
+    if (hasCorrespondenceOptions(batch[i]->record)) {
+      writeCorrespondenceOptions(session, created[i].correspondence_id, batch[i]->record);
+    }
+  }
 
   // Two references per receipt, in the order the receipt lists them.
   constexpr std::size_t kReferencesPerReceipt = 2;

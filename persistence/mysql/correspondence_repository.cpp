@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "correspondence_options.h"
 #include "group_write.h"
 #include "mysql_repositories.h"
 #include "sql_util.h"
@@ -22,7 +23,8 @@ std::string correspondenceColumns() {
          epochOf("c.visible_at") + ", IF(c.due_at IS NULL, NULL, " + epochOf("c.due_at") +
          "), IF(c.allow_system_delete_at IS NULL, NULL, " + epochOf("c.allow_system_delete_at") + "), " +
          epochOf("c.created_at") + ", IF(c.read_at IS NULL, NULL, " + epochOf("c.read_at") +
-         "), IF(c.confirmed_at IS NULL, NULL, " + epochOf("c.confirmed_at") + "), c.receipt_id";
+         "), IF(c.confirmed_at IS NULL, NULL, " + epochOf("c.confirmed_at") + "), c.receipt_id, " +
+         correspondenceOptionColumns();
 }
 
 std::optional<std::time_t> optionalTime(const sql::ResultSet& rows, std::uint32_t column) {
@@ -57,6 +59,7 @@ CorrespondenceRecord readCorrespondence(const sql::ResultSet& rows) {
   c.read_at = optionalTime(rows, 23);
   c.confirmed_at = optionalTime(rows, 24);
   c.receipt_id = getOptionalId(rows, 25);
+  readCorrespondenceOptions(rows, 26, c);
   return c;
 }
 
@@ -141,6 +144,7 @@ Result<CorrespondenceRepository::StatusPage> MysqlCorrespondenceRepository::stat
     if (q.created_after) text += " AND c.created_at >= " + std::string(kDatetimeFromEpochParam);
     if (q.created_before) text += " AND c.created_at <= " + std::string(kDatetimeFromEpochParam);
     if (q.current_status) text += std::string(" AND ") + kCurrentStatus + " = ?";
+    if (q.only_digital_letters) text += " AND c.sdp_status IS NOT NULL";
     if (q.notification_sent) {
       text += std::string(" AND ") + (*q.notification_sent ? "" : "NOT ") +
               "EXISTS (SELECT 1 FROM notification_outbox n WHERE n.correspondence_id = c.id AND n.state = 'sent')";
@@ -239,6 +243,7 @@ Result<CorrespondenceRecord> MysqlCorrespondenceRepository::get(const std::strin
     if (!rows->next()) return Status::Ok();
     found = readCorrespondence(*rows);
     loadAttachments(session, *found);
+    loadReplyOptions(session, *found);
     return Status::Ok();
   });
   if (!status.ok()) return status;

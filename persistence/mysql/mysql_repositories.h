@@ -200,6 +200,12 @@ class MysqlContactRepository final : public ContactRepository {
   Result<std::optional<ContactRecord>> find(const std::string& party_number) override;
   Result<std::vector<ContactRecord>> findMany(const std::vector<std::string>& party_numbers) override;
   Status remove(const std::string& party_number) override;
+  // Role register and service access roles: contact_role_repository.cpp.
+  Result<std::vector<bool>> addRoles(const std::vector<RoleHolderRecord>& roles) override;
+  Status removeRole(const RoleHolderRecord& role) override;
+  Result<std::vector<RoleHolderRecord>> rolesOf(const std::string& organisation) override;
+  Status setServiceAccessRoles(Id service_id, const std::vector<std::string>& role_codes) override;
+  Result<std::vector<std::string>> serviceAccessRoles(Id service_id) override;
 
  private:
   ConnectionManager& db_;

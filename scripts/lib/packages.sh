@@ -8,7 +8,7 @@ readonly REQUIRED_PACKAGES=(
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
   python3-zeep ca-certificates curl
   libcurl4-openssl-dev python3-aiosmtpd
-  libzip-dev
+  libzip-dev zlib1g-dev
   openssh-server openssh-client libnss-wrapper
 )
 

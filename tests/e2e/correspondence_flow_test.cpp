@@ -2,7 +2,9 @@
 // notification delivery to a loopback SMTP relay (python3-aiosmtpd with STARTTLS, started here
 // before the gateway). Covers every operation of both services, Created -> Read -> Confirmed with
 // notification outcomes in the status details, VisibleDateTime, AllowSystemDeleteDateTime, owner
-// and reportee isolation, LimitReached, and each documented correspondence ErrorID.
+// and reportee isolation, LimitReached, and each documented correspondence ErrorID. ReplyOptions and
+// OnBehalfOfOrgNr reach the end-user system; SdpOptions are stored and reported as NoMailBox in the V3
+// status details when its SdpSearchOptions ask for digital letters.
 #define BOOST_TEST_MODULE e2e_correspondence_flow
 #include <boost/test/unit_test.hpp>
 
@@ -17,6 +19,7 @@
 
 #include "delivery_sinks.h"
 #include "soap_clients.h"
+#include "submissions.h"
 
 namespace fs = std::filesystem;
 using namespace gateway::testing;
@@ -109,6 +112,19 @@ struct Spec {
   std::string xml;             // one XML attachment (none when empty)
   bool notify = false;
   std::string system_user_code = "ETAT";
+  struct Reply {
+    enum Kind { kService, kArchive, kUrl } kind;
+    std::string first, second;  // service code + edition | archive reference | URL + link text
+  };
+  std::vector<Reply> replies;
+  std::optional<std::string> on_behalf_of;
+  struct Sdp {
+    std::string primary_document = "Vedtak.pdf";  // the FileName of `attachment`
+    cs1602__SdpSetting setting = cs1602__SdpSetting__CopyAltinn;
+    std::optional<bool> backup_altinn;
+    std::string email_text = "Du har fått digital post";
+  };
+  std::optional<Sdp> sdp;
 };
 
 _corr__InsertCorrespondenceBasicV2 insertRequest(struct soap* soap, const Spec& spec, const Identity& who) {
@@ -174,6 +190,40 @@ _corr__InsertCorrespondenceBasicV2 insertRequest(struct soap* soap, const Spec& 
       n->TextTokens->TextToken.push_back(t);
     }
     c->Notifications->Notification.push_back(n);
+  }
+  if (!spec.replies.empty()) {
+    c->ReplyOptions = soap_new_cs09__CorrespondenceInsertLinkBEList(soap);
+    for (const Spec::Reply& r : spec.replies) {
+      auto* option = soap_new_cs09__ReplyOption(soap);
+      if (r.kind == Spec::Reply::kService) {
+        option->Service = soap_new_cs09__InsertCorrespondenceLinkServiceCode(soap);
+        option->Service->ServiceCode = str(soap, r.first);
+        option->Service->ServiceEdition = str(soap, r.second);
+      } else if (r.kind == Spec::Reply::kArchive) {
+        option->ArchiveReference = soap_new_cs09__InsertCorrespondenceLinkArchiveRef(soap);
+        option->ArchiveReference->ArchiveRef = str(soap, r.first);
+      } else {
+        option->URL = soap_new_cs09__InsertCorrespondenceLinkServiceURL(soap);
+        option->URL->LinkURL = str(soap, r.first);
+        option->URL->LinkText = str(soap, r.second);
+      }
+      c->ReplyOptions->ReplyOption.push_back(option);
+    }
+  }
+  if (spec.on_behalf_of) c->OnBehalfOfOrgNr = str(soap, *spec.on_behalf_of);
+  if (spec.sdp) {
+    c->SdpOptions = soap_new_cs1602__SdpOptions(soap);
+    c->SdpOptions->PrimaryDocumentFileName = str(soap, spec.sdp->primary_document);
+    c->SdpOptions->SdpSetting = spec.sdp->setting;
+    if (spec.sdp->backup_altinn) c->SdpOptions->BackupAltinn = val(soap, *spec.sdp->backup_altinn);
+    c->SdpOptions->Title = str(soap, "Vedtak");
+    c->SdpOptions->SdpNotifications = soap_new_cs1602__SdpNotifications(soap);
+    auto* email = soap_new_cs1602__SdpEmailNotification(soap);
+    email->EmailAddress = str(soap, "post@firma.example.no");
+    email->NotificationText = str(soap, spec.sdp->email_text);
+    email->Repetitions = soap_new_cs1602__DaysDelayedList(soap);
+    email->Repetitions->DaysDelayed = {1, 7};
+    c->SdpOptions->SdpNotifications->EmailNotification = email;
   }
   req.Correspondence = c;
   return req;
@@ -262,8 +312,9 @@ struct StatusV3 {
   Client<CorrespondenceAgencyProxy> c;
   _corr__GetCorrespondenceStatusDetailsBasicV3Response response;
   int rc = -1;
+  // `sdp_include_correspondence`: send SdpSearchOptions with this IncludeCorrespondence.
   StatusV3(const std::string& service, const std::optional<std::string>& reference,
-           const std::string& identity = "agency")
+           const std::string& identity = "agency", std::optional<bool> sdp_include_correspondence = std::nullopt)
       : c(client<CorrespondenceAgencyProxy>(kCorrespondenceAgencyPath, identity)) {
     const Identity who = gatewayUnderTest().identity(identity);
     _corr__GetCorrespondenceStatusDetailsBasicV3 req;
@@ -273,7 +324,17 @@ struct StatusV3 {
     req.filterCriteria->ServiceCode = str(c->soap, service);
     req.filterCriteria->ServiceEditionCode = 1;
     if (reference) req.filterCriteria->SendersReference = str(c->soap, *reference);
+    if (sdp_include_correspondence) {
+      req.filterCriteria->SdpSearchOptions = soap_new_cs1602__SdpStatusSearchOptions(c->soap);
+      req.filterCriteria->SdpSearchOptions->IncludeCorrespondence = *sdp_include_correspondence;
+    }
     rc = c->GetCorrespondenceStatusDetailsBasicV3(&req, response);
+  }
+  // The SdpStatusDetails of the answer (none when the SDP part is absent).
+  std::vector<cs1602__SdpStatusDetails*> letters() {
+    auto* r = response.GetCorrespondenceStatusDetailsBasicV3Result;
+    if (!r || !r->SdpStatusInformation || !r->SdpStatusInformation->SdpStatusDetailsList) return {};
+    return r->SdpStatusInformation->SdpStatusDetailsList->SdpStatusDetails;
   }
   int errorId() { return altinnErrorId(c->soap).value_or(-1); }
   std::vector<cs1410__StatusV2*> items() {
@@ -670,6 +731,182 @@ BOOST_AUTO_TEST_CASE(EachDocumentedErrorIdIsProduced) {
   StatusV3 no_service("", std::nullopt);
   BOOST_TEST(no_service.rc != SOAP_OK);
   BOOST_TEST(no_service.errorId() == 30202);
+}
+
+namespace {
+
+// An archived submission of `identity`'s end-user system to `service_code` (owned by ETAT for 4711,
+// ETAT2 for 4712): its archive reference.
+std::string archivedSubmission(const std::string& service_code, const std::string& data_format) {
+  auto inbound = client<InboundProxy>(kInboundPath, "enduser");
+  SubmissionSpec spec;
+  spec.service_code = service_code;
+  spec.data_format_id = data_format.substr(0, data_format.find(':'));
+  spec.data_format_version = std::stoi(data_format.substr(data_format.find(':') + 1));
+  spec.end_user_reference = uniqueRef("svar");
+  iib__ReceiptExternalBE* receipt = nullptr;
+  if (submit(inbound, gatewayUnderTest().identity("enduser"), spec, &receipt) != SOAP_OK) {
+    throw std::runtime_error("submit failed");
+  }
+  return archiveReferenceOf(receipt);
+}
+
+// kService exists (CreateSimpleCorrespondenceServiceBasic is idempotent), so a test case run alone works.
+void ensureCorrespondenceService() {
+  auto c = client<CorrespondenceAgencyProxy>(kCorrespondenceAgencyPath, "agency");
+  const Identity who = gatewayUnderTest().identity("agency");
+  _corr__CreateSimpleCorrespondenceServiceBasic req;
+  req.systemUserName = who.system_user;
+  req.systemPassword = who.system_password;
+  req.templateServiceCode = kService;
+  req.templateServiceEditionCode = 1;
+  _corr__CreateSimpleCorrespondenceServiceBasicResponse resp;
+  if (c->CreateSimpleCorrespondenceServiceBasic(&req, resp) != SOAP_OK) throw std::runtime_error("no kService");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(ReplyOptionsOnBehalfOfAndSdpOptionsReachEndUserAndStatus) {
+  ensureCorrespondenceService();
+  const std::string archive_reference = archivedSubmission("4711", "5703:34");
+  BOOST_REQUIRE(!archive_reference.empty());
+  Spec spec;
+  spec.reference = uniqueRef("options");
+  spec.attachment = "%PDF-1.4 vedtak";
+  spec.replies = {{Spec::Reply::kService, "4711", "1"},
+                  {Spec::Reply::kArchive, archive_reference, ""},
+                  {Spec::Reply::kUrl, "https://svar.example.no/skjema?sak=77", "Svar på vedtaket – her"}};
+  spec.on_behalf_of = "910000209";
+  spec.sdp = Spec::Sdp{};
+  Insert insert(spec);
+  BOOST_REQUIRE_EQUAL(insert.rc, SOAP_OK);
+  const int id = insert.id();
+  const auto* receipt = insert.response.InsertCorrespondenceBasicV2Result;
+  BOOST_TEST((receipt && receipt->ReceiptText && receipt->ReceiptText->find("NoMailBox") != std::string::npos));
+
+  // The end-user system: OnBehalfOfOrgNr in the list and the details, the reply options in the details.
+  EndUser user;
+  bool listed_on_behalf = false;
+  for (const auto* s : user.list(kOrg)) {
+    if (s && s->CorrespondenceID && *s->CorrespondenceID == id) {
+      listed_on_behalf = s->OnBehalfOfOrgNr && *s->OnBehalfOfOrgNr == "910000209";
+    }
+  }
+  BOOST_TEST(listed_on_behalf);
+  _cexa__GetCorrespondenceBasicResponse got;
+  BOOST_REQUIRE_EQUAL(user.get(kOrg, id, got), SOAP_OK);
+  const auto* d = got.GetCorrespondenceBasicResult;
+  BOOST_REQUIRE(d);
+  BOOST_TEST((d->OnBehalfOfOrgNr && *d->OnBehalfOfOrgNr == "910000209"));
+  BOOST_REQUIRE(d->ReplyOptions);
+  const auto& options = d->ReplyOptions->CorrespondenceReplyOption;
+  BOOST_REQUIRE_EQUAL(options.size(), 3u);
+  BOOST_TEST((options[0]->Type && *options[0]->Type == cex__ReplyOptionType__Service));
+  BOOST_TEST((options[0]->ServiceCode && *options[0]->ServiceCode == "4711"));
+  BOOST_TEST((options[0]->ServiceEditionCode && *options[0]->ServiceEditionCode == 1));
+  BOOST_TEST((options[1]->Type && *options[1]->Type == cex__ReplyOptionType__ArchiveReference));
+  BOOST_TEST((options[1]->ArchiveReference && *options[1]->ArchiveReference == archive_reference));
+  BOOST_TEST((options[2]->Type && *options[2]->Type == cex__ReplyOptionType__URL));
+  BOOST_TEST((options[2]->LinkURL && *options[2]->LinkURL == "https://svar.example.no/skjema?sak=77"));
+  BOOST_TEST((options[2]->LinkText && *options[2]->LinkText == "Svar på vedtaket – her"));
+
+  // V3 without SdpSearchOptions: the correspondence, no digital letters searched.
+  StatusV3 plain(kService, spec.reference);
+  BOOST_REQUIRE_EQUAL(plain.rc, SOAP_OK);
+  BOOST_TEST(plain.items().size() == 1u);
+  BOOST_TEST(plain.letters().empty());
+  // With SdpSearchOptions: the digital letter with NoMailBox, and the correspondence as asked.
+  for (bool include : {true, false}) {
+    BOOST_TEST_CONTEXT("IncludeCorrespondence " << include) {
+      StatusV3 status(kService, spec.reference, "agency", include);
+      BOOST_REQUIRE_EQUAL(status.rc, SOAP_OK);
+      BOOST_TEST(status.items().size() == (include ? 1u : 0u));
+      BOOST_TEST((status.response.GetCorrespondenceStatusDetailsBasicV3Result->CorrespondenceStatusInformation !=
+                  nullptr) == include);
+      const auto letters = status.letters();
+      BOOST_REQUIRE_EQUAL(letters.size(), 1u);
+      BOOST_TEST((letters[0]->CorrespondenceId && *letters[0]->CorrespondenceId == id));
+      BOOST_TEST((letters[0]->SdpId && *letters[0]->SdpId == id));
+      BOOST_TEST((letters[0]->Reference && *letters[0]->Reference == spec.reference));
+      BOOST_TEST((letters[0]->Reportee && *letters[0]->Reportee == kOrg));
+      BOOST_REQUIRE(letters[0]->StatusHistory);
+      BOOST_REQUIRE_EQUAL(letters[0]->StatusHistory->SdpStatusChange.size(), 1u);
+      const auto* change = letters[0]->StatusHistory->SdpStatusChange[0];
+      BOOST_TEST((change->Status && *change->Status == cs1602__SdpStatusType__NoMailBox));
+    }
+  }
+  // A correspondence without SdpOptions is no digital letter.
+  Spec without;
+  without.reference = uniqueRef("no-sdp");
+  Insert no_sdp(without);
+  BOOST_REQUIRE_EQUAL(no_sdp.rc, SOAP_OK);
+  StatusV3 search(kService, without.reference, "agency", true);
+  BOOST_REQUIRE_EQUAL(search.rc, SOAP_OK);
+  BOOST_TEST(search.items().size() == 1u);
+  BOOST_TEST(search.letters().empty());
+  // ForwardOnly with the default BackupAltinn (true): kept in the inbox as well.
+  Spec forward = spec;
+  forward.reference = uniqueRef("forward");
+  forward.sdp->setting = cs1602__SdpSetting__ForwardOnly;
+  Insert forwarded(forward);
+  BOOST_REQUIRE_EQUAL(forwarded.rc, SOAP_OK);
+  BOOST_TEST(user.listed(kOrg, forwarded.id()));
+}
+
+std::string g_foreign_archive_reference;  // an archived submission of ETAT2's (set below)
+
+BOOST_AUTO_TEST_CASE(EachOptionErrorIdIsProduced) {
+  ensureCorrespondenceService();
+  g_foreign_archive_reference = archivedSubmission("4712", "6001:1");
+  BOOST_REQUIRE(!g_foreign_archive_reference.empty());
+  const BadInput cases[] = {
+      {"ReplyOptionRelativeUrl 30208", [](Spec& s) { s.replies = {{Spec::Reply::kUrl, "/svar", "Svar"}}; }, 30208},
+      {"ReplyOptionJavascriptUrl 30208",
+       [](Spec& s) { s.replies = {{Spec::Reply::kUrl, "javascript:alert(1)", "Svar"}}; }, 30208},
+      {"ReplyOptionUnknownService 30203", [](Spec& s) { s.replies = {{Spec::Reply::kService, "999999", "1"}}; },
+       30203},
+      {"ReplyOptionForeignArchiveReference 30209",
+       [](Spec& s) { s.replies = {{Spec::Reply::kArchive, g_foreign_archive_reference, ""}}; }, 30209},
+      {"ReplyOptionUnknownArchiveReference 30209",
+       [](Spec& s) { s.replies = {{Spec::Reply::kArchive, "AR999999999", ""}}; }, 30209},
+      {"OnBehalfOfBadCheckDigit 30210", [](Spec& s) { s.on_behalf_of = "910000307"; }, 30210},
+      {"SdpPrimaryDocumentNotAnAttachment 30211",
+       [](Spec& s) {
+         s.attachment = "%PDF";
+         s.sdp = Spec::Sdp{};
+         s.sdp->primary_document = "annet.pdf";
+       },
+       30211},
+      {"SdpNotificationWithoutText 30211",
+       [](Spec& s) {
+         s.attachment = "%PDF";
+         s.sdp = Spec::Sdp{};
+         s.sdp->email_text = "";
+       },
+       30211},
+      {"SdpForwardOnlyWithoutBackup 30212",
+       [](Spec& s) {
+         s.attachment = "%PDF";
+         s.sdp = Spec::Sdp{};
+         s.sdp->setting = cs1602__SdpSetting__ForwardOnly;
+         s.sdp->backup_altinn = false;
+       },
+       30212},
+  };
+  for (const BadInput& bad : cases) {
+    BOOST_TEST_CONTEXT(bad.name) {
+      Spec spec;
+      spec.reference = uniqueRef("bad-option");
+      bad.apply(spec);
+      Insert insert(spec);
+      BOOST_TEST(insert.rc != SOAP_OK);
+      BOOST_TEST(insert.errorId() == bad.error_id);
+      const auto* f = altinnFault(insert.c->soap);
+      BOOST_TEST((f && f->ErrorGuid && !f->ErrorGuid->empty()));
+      BOOST_TEST(gatewayUnderTest().sql("SELECT COUNT(*) FROM correspondence WHERE external_shipment_reference = '" +
+                                        spec.reference + "'").find('0') == 0u);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

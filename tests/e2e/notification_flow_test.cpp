@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -92,6 +93,12 @@ const char* const kReserved = "02028000165";    // in the register, reserved
 const char* const kNoAddress = "03037000247";   // in the register without any address
 const char* const kUnknown = "04046000329";     // not in the register
 const char* const kOrg = "910000403";           // in the register, e-mail only
+const char* const kRoleOrg = "910000012";       // in the register, with role holders
+const char* const kOtherOrg = "910000020";
+const char* const kDagl = "01019010127";        // DAGL for kRoleOrg, English
+const char* const kRegna = "01019010208";       // REGNA for kRoleOrg
+const char* const kLeder = "01019010399";       // LEDE for kRoleOrg
+const char* const kOutsider = "01019010550";    // DAGL for kOtherOrg only
 
 void provision() {
   auto& gw = gatewayUnderTest();
@@ -115,6 +122,23 @@ void provision() {
   must(std::string("contact set --party ") + kReserved + " --email reservert@example.no --reserved true");
   must(std::string("contact set --party ") + kNoAddress + " --language 1044");
   must(std::string("contact set --party ") + kOrg + " --email post@firma.example.no");
+
+  // Roles and Service: organisation kRoleOrg with its own entry, a DAGL (English), a REGNA and a
+  // LEDE; kOutsider holds DAGL for another organisation only. Service 4711/1 (owner ETAT) is
+  // granted by REGNA and LEDE.
+  must(std::string("contact set --party ") + kRoleOrg + " --email post@roller.example.no --mobile +4790000000");
+  must(std::string("contact set --party ") + kDagl + " --email dagl@roller.example.no --mobile +4790000001 --language 1033");
+  must(std::string("contact set --party ") + kRegna + " --email regna@roller.example.no --mobile +4790000002");
+  must(std::string("contact set --party ") + kLeder + " --email leder@roller.example.no --mobile +4790000003");
+  must(std::string("contact set --party ") + kOutsider + " --email outsider@roller.example.no --mobile +4790000004");
+  const fs::path roles_csv = sinks().dir / "roles.csv";
+  std::ofstream(roles_csv) << "organisation,person,role\n"
+                           << kRoleOrg << "," << kDagl << ",DAGL\n"
+                           << kRoleOrg << "," << kRegna << ",REGNA\n"
+                           << kRoleOrg << "," << kLeder << ",LEDE\n"
+                           << kOtherOrg << "," << kOutsider << ",DAGL\n";
+  must("contact role import '" + roles_csv.string() + "'");
+  must("service roles 4711 1 REGNA,LEDE");
 }
 
 struct StartAll {
@@ -169,6 +193,9 @@ struct Spec {
   std::optional<std::string> from;
   std::optional<bool> reservable;
   std::optional<std::time_t> shipment;
+  std::vector<std::string> roles;                       // Roles/RoleName (none: no Roles element)
+  std::optional<std::pair<std::string, int>> service;   // Service: ServiceCode, ServiceEdition
+  std::optional<bool> sms_sender_is_owner;              // UseServiceOwnerShortNameAsSenderOfSms
 };
 
 ntf__StandaloneNotification* build(struct soap* soap, const Spec& spec) {
@@ -188,6 +215,20 @@ ntf__StandaloneNotification* build(struct soap* soap, const Spec& spec) {
     }
     if (!e.address.empty()) wire->ReceiverAddress = soap_new_std__string(soap), *wire->ReceiverAddress = e.address;
     n->ReceiverEndPoints->ReceiverEndPoint.push_back(wire);
+  }
+  if (!spec.roles.empty()) {
+    n->Roles = soap_new_snbe15__Roles(soap);
+    n->Roles->RoleName = spec.roles;
+  }
+  if (spec.service) {
+    n->Service = soap_new_snbe15__Service(soap);
+    n->Service->ServiceCode = soap_new_std__string(soap);
+    *n->Service->ServiceCode = spec.service->first;
+    n->Service->ServiceEdition = spec.service->second;
+  }
+  if (spec.sms_sender_is_owner) {
+    n->UseServiceOwnerShortNameAsSenderOfSms = static_cast<bool*>(soap_malloc(soap, sizeof(bool)));
+    *n->UseServiceOwnerShortNameAsSenderOfSms = *spec.sms_sender_is_owner;
   }
   n->TextTokens = soap_new_ntf__TextTokenSubstitutionBEList(soap);
   for (std::size_t i = 0; i < spec.tokens.size(); ++i) {
@@ -386,6 +427,132 @@ BOOST_AUTO_TEST_CASE(OnlyServiceOwnerSystemsMaySend) {
   V3 call({Spec{}}, "enduser");
   BOOST_TEST(call.rc != SOAP_OK);
   BOOST_TEST(call.errorId() == 5);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Roles, Service and the SMS sender. Each case uses its own token in the subject / text, so the
+// sinks' files of one case are told from another's.
+
+// The e-mail recipients whose subject carries `token`, sorted, waiting until `count` have come.
+std::vector<std::string> mailedWith(const std::string& token, std::size_t count) {
+  auto probe = [&] {
+    std::vector<std::string> found;
+    for (const char* to : {"post@roller.example.no", "dagl@roller.example.no", "regna@roller.example.no",
+                           "leder@roller.example.no", "outsider@roller.example.no"}) {
+      for (const Mail& m : mailsTo(to)) {
+        if (m.headers.at("subject").find(token) != std::string::npos) found.push_back(to);
+      }
+    }
+    return found;
+  };
+  auto found = waitFor(probe, count);
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // one that should not come would have by now
+  found = probe();
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::vector<std::string> endpointsOf(V3& call) {
+  std::vector<std::string> out;
+  for (const auto* e : call.response.SendStandaloneNotificationBasicV3Result->NotificationResult.at(0)
+                           ->EndPoints->EndPointResult) {
+    out.push_back(*e->ReceiverAddress);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Spec toRoleOrg(const std::string& token) {
+  Spec s;
+  s.reportee = kRoleOrg;
+  s.language.reset();  // each recipient's own language
+  s.tokens = {token, "Ola"};
+  return s;
+}
+
+BOOST_AUTO_TEST_CASE(RolesReachTheOrganisationAndExactlyItsHoldersOfThoseRoles) {
+  Spec s = toRoleOrg("ROLLER-1");
+  s.roles = {"DAGL", "regna"};
+  V3 call({s});
+  BOOST_REQUIRE_EQUAL(call.rc, SOAP_OK);
+  const std::vector<std::string> expected = {"dagl@roller.example.no", "post@roller.example.no",
+                                             "regna@roller.example.no"};
+  BOOST_TEST(endpointsOf(call) == expected, boost::test_tools::per_element());
+  BOOST_TEST(mailedWith("ROLLER-1", 3) == expected, boost::test_tools::per_element());
+  // The DAGL prefers English, the others have bokmål.
+  auto subjectTo = [](const std::string& to) {
+    for (Mail& m : mailsTo(to)) {
+      if (m.headers["subject"].find("ROLLER-1") != std::string::npos) return m.headers["subject"];
+    }
+    return std::string();
+  };
+  BOOST_TEST(subjectTo("dagl@roller.example.no") == "Deadline for ROLLER-1");
+  BOOST_TEST(subjectTo("regna@roller.example.no") == "Frist for ROLLER-1");
+}
+
+BOOST_AUTO_TEST_CASE(ServiceReachesOnlyHoldersOfARoleThatGrantsIt) {
+  Spec s = toRoleOrg("ROLLER-2");
+  s.service = std::make_pair(std::string("4711"), 1);
+  V3 call({s});
+  BOOST_REQUIRE_EQUAL(call.rc, SOAP_OK);
+  const std::vector<std::string> expected = {"leder@roller.example.no", "post@roller.example.no",
+                                             "regna@roller.example.no"};
+  BOOST_TEST(mailedWith("ROLLER-2", 3) == expected, boost::test_tools::per_element());
+
+  // Roles and Service together: holders of DAGL or LEDE who also have access (LEDE only).
+  Spec both = toRoleOrg("ROLLER-3");
+  both.roles = {"DAGL", "LEDE"};
+  both.service = std::make_pair(std::string("4711"), 1);
+  V3 narrowed({both});
+  BOOST_REQUIRE_EQUAL(narrowed.rc, SOAP_OK);
+  const std::vector<std::string> expected_both = {"leder@roller.example.no", "post@roller.example.no"};
+  BOOST_TEST(mailedWith("ROLLER-3", 2) == expected_both, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(UnknownOrAnotherOwnersServiceIs40013) {
+  for (const auto& service : {std::make_pair(std::string("4711"), 2), std::make_pair(std::string("4712"), 1)}) {
+    Spec s = toRoleOrg("ROLLER-4");
+    s.service = service;
+    V3 call({s});
+    BOOST_TEST(call.rc != SOAP_OK);
+    BOOST_TEST(call.errorId() == 40013);
+  }
+  BOOST_TEST(outboxCount("subject LIKE '%ROLLER-4%'") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(SmsCarriesTheOwnersShortNameOnlyWhenAsked) {
+  // agency2's owner is ETAT2; the configured default sender (sms.from) is ETAT.
+  Spec asked = toRoleOrg("ROLLER-5");
+  asked.roles = {"REGNA"};
+  asked.endpoints = {{fe__TransportType__SMS, ""}};
+  asked.sms_sender_is_owner = true;
+  Spec plain = asked;
+  plain.tokens = {"ROLLER-6", "Ola"};
+  plain.sms_sender_is_owner = false;
+  V3 call({asked, plain}, "agency2");
+  BOOST_REQUIRE_EQUAL(call.rc, SOAP_OK);
+  auto texts = [](const std::string& number, const std::string& token) {
+    std::vector<std::string> found;
+    for (const std::string& sms : smsTo(number)) {
+      if (sms.find(token) != std::string::npos) found.push_back(sms);
+    }
+    return found;
+  };
+  for (const char* number : {"+4790000000", "+4790000002"}) {  // the organisation and its REGNA
+    auto with_name = waitFor([&] { return texts(number, "ROLLER-5"); }, 1);
+    BOOST_REQUIRE_EQUAL(with_name.size(), 1u);
+    BOOST_TEST(with_name[0].find(std::string(R"({"to":")") + number + R"(","from":"ETAT2","text":"Frist for ROLLER-5 i morgen"})") !=
+                   std::string::npos,
+               with_name[0]);
+    auto default_sender = waitFor([&] { return texts(number, "ROLLER-6"); }, 1);
+    BOOST_REQUIRE_EQUAL(default_sender.size(), 1u);
+    BOOST_TEST(default_sender[0].find(R"("from":"ETAT","text")") != std::string::npos, default_sender[0]);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  for (const char* other : {"+4790000001", "+4790000003", "+4790000004"}) {
+    BOOST_TEST(texts(other, "ROLLER-5").empty());
+    BOOST_TEST(texts(other, "ROLLER-6").empty());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(MessagesBelongToTheSendingOwner) {

@@ -545,12 +545,29 @@ def notification_flow(env, ref_dir):
         check("the fault text follows the request's language (nynorsk)",
               fault_text(fault, "AltinnLocalizedErrorMessage") == "Avsendaradressa er ikkje ei gyldig e-postadresse.",
               str(fault_text(fault, "AltinnLocalizedErrorMessage")))
+    # Roles, Service and UseServiceOwnerShortNameAsSenderOfSms as the reference WSDL writes them.
+    # For a person Roles/Service select nobody, but the Service must be one of the caller's owner.
+    with_roles = dict(standalone, Roles={"RoleName": ["DAGL", "REGNA"]},
+                      Service={"ServiceCode": "4711", "ServiceEdition": 1}, UseServiceOwnerShortNameAsSenderOfSms=True)
+    result = notification.SendStandaloneNotificationBasicV3(
+        **creds, standaloneNotifications={"StandaloneNotification": [with_roles]})
+    check("Roles, Service (the owner's 4711/1) and UseServiceOwnerShortNameAsSenderOfSms are accepted",
+          len(items(result, "NotificationResult")) == 1, str(result))
+    for code, edition in (("4711", 999), ("4712", 1)):  # unknown edition; another owner's service
+        try:
+            notification.SendStandaloneNotificationBasicV3(**creds, standaloneNotifications={"StandaloneNotification": [
+                dict(with_roles, Service={"ServiceCode": code, "ServiceEdition": edition})]})
+            check(f"Service {code}/{edition} gives a fault", False)
+        except zeep.exceptions.Fault as fault:
+            check(f"Service {code}/{edition} (unknown, or another owner's) gives ErrorID 40013",
+                  fault_error_id(fault) == 40013, str(fault_error_id(fault)))
 
 
-def correspondence_flow(env, ref_dir):
-    """CorrespondenceAgency through the reference WSDL (insert with a notification, status details,
-    status history with credentials in SOAP headers, a duplicate reference), read and confirmed by the
-    end-user system through the gateway's CorrespondenceExternal WSDL (served at ?wsdl)."""
+def correspondence_flow(env, ref_dir, archive_reference):
+    """CorrespondenceAgency through the reference WSDL (insert with a notification, ReplyOptions,
+    OnBehalfOfOrgNr and SdpOptions, status details with and without SdpSearchOptions, status history
+    with credentials in SOAP headers, a duplicate reference), read and confirmed by the end-user system
+    through the gateway's CorrespondenceExternal WSDL (served at ?wsdl)."""
     agency = env["identities"]["agency"]
     creds = {"systemUserName": agency["system_user"], "systemPassword": agency["system_password"]}
     path = "/ServiceEngineExternal/CorrespondenceAgencyExternalBasic.svc"
@@ -573,7 +590,16 @@ def correspondence_flow(env, ref_dir):
                          "Encrypted": False, "Data": b"%PDF-1.4 zeep", "SendersReference": "a1"}]}}},
         "VisibleDateTime": datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1),
         "AllowSystemDeleteDateTime": datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=30),
+        "ReplyOptions": {"ReplyOption": [
+            {"Service": {"ServiceCode": "ZEEPKORR", "ServiceEdition": "1"}},
+            {"ArchiveReference": {"ArchiveRef": archive_reference}},
+            {"URL": {"LinkText": "Svar her – æøå", "LinkURL": "https://svar.example.no/zeep"}}]},
         "CaseID": 4242,
+        "SdpOptions": {"BackupAltinn": True, "PrimaryDocumentFileName": "vedtak.pdf", "SdpSetting": "CopyAltinn",
+                       "Title": "Vedtak", "SdpNotifications": {"EmailNotification": {
+                           "NotificationText": "Du har fått digital post", "Repetitions": {"DaysDelayed": [1, 7]},
+                           "EmailAddress": "zeep-sdp@example.no"}}},
+        "OnBehalfOfOrgNr": "910000209",
         "Notifications": {"Notification": [{
             "FromAddress": "etat@example.no", "LanguageCode": "1044", "NotificationType": "DevVarsel",
             "TextTokens": {"TextToken": [{"TokenNum": 0, "TokenValue": "melding"}, {"TokenNum": 1, "TokenValue": "Etaten"}]},
@@ -608,6 +634,12 @@ def correspondence_flow(env, ref_dir):
     check("GetCorrespondenceBasic returns body, attachment and Read",
           got.MessageBody == "Brødtekst" and got.Status == "Read" and got.CaseID == 4242 and
           len(attachments) == 1 and attachments[0].Data == b"%PDF-1.4 zeep", str(got.Status))
+    replies = items(got.ReplyOptions, "CorrespondenceReplyOption")
+    check("GetCorrespondenceBasic returns the ReplyOptions and OnBehalfOfOrgNr",
+          [r.Type for r in replies] == ["Service", "ArchiveReference", "URL"] and
+          replies[0].ServiceCode == "ZEEPKORR" and replies[0].ServiceEditionCode == 1 and
+          replies[1].ArchiveReference == archive_reference and replies[2].LinkURL == "https://svar.example.no/zeep" and
+          replies[2].LinkText == "Svar her – æøå" and got.OnBehalfOfOrgNr == "910000209", str(replies))
     confirmed = external.ConfirmCorrespondenceBasic(**eu_creds, reportee=reportee, correspondenceID=int(ids[0]))
     check("ConfirmCorrespondenceBasic records Confirmed", confirmed.Status == "Confirmed")
 
@@ -620,6 +652,23 @@ def correspondence_flow(env, ref_dir):
           [c.StatusType for c in changes] == ["Created", "Read", "Confirmed"] and
           [n.Recipient for n in notifications] == ["zeep-korr@example.no"] and
           details.CorrespondenceStatusInformation.LimitReached is False, str(details))
+    sdp = corr.GetCorrespondenceStatusDetailsBasicV3(**creds, filterCriteria={
+        "ServiceCode": "ZEEPKORR", "ServiceEditionCode": 1, "SendersReference": reference,
+        "SdpSearchOptions": {"IncludeCorrespondence": False}})
+    letters = items(sdp.SdpStatusInformation.SdpStatusDetailsList, "SdpStatusDetails") if sdp.SdpStatusInformation else []
+    letter_history = items(letters[0].StatusHistory, "SdpStatusChange") if letters else []
+    check("GetCorrespondenceStatusDetailsBasicV3 with SdpSearchOptions reports the digital letter as NoMailBox",
+          sdp.CorrespondenceStatusInformation is None and len(letters) == 1 and
+          letters[0].CorrespondenceId == int(ids[0]) and letters[0].Reference == reference and
+          [c.Status for c in letter_history] == ["NoMailBox"], str(sdp))
+    try:
+        bad = dict(correspondence, OnBehalfOfOrgNr="910000307")
+        corr.InsertCorrespondenceBasicV2(**creds, SystemUserCode=agency.get("agency_code", "ETAT"),
+                                         ExternalShipmentReference=reference + "-bad", Correspondence=bad)
+        check("an invalid OnBehalfOfOrgNr gives a fault", False)
+    except zeep.exceptions.Fault as fault:
+        check("an invalid OnBehalfOfOrgNr gives ErrorID 30210", fault_error_id(fault) == 30210,
+              str(fault_error_id(fault)))
     history = corr.GetCorrespondenceStatusHistoryBasic(
         CorrespondenceSendersReferences={"string": [reference]},
         _soapheaders={"SystemUserName": agency["system_user"], "SystemPassword": agency["system_password"]})
@@ -763,7 +812,7 @@ def main():
         subscription_flow(env, os.path.abspath(args.reference_dir))
         rights_flow(env, os.path.abspath(args.reference_dir))
         notification_flow(env, os.path.abspath(args.reference_dir))
-        correspondence_flow(env, os.path.abspath(args.reference_dir))
+        correspondence_flow(env, os.path.abspath(args.reference_dir), archive_reference)
 
 
         broker_flow(env, os.path.abspath(args.reference_dir))

@@ -22,6 +22,7 @@
 #include "cli_args.h"
 #include "config/gateway_config.h"
 #include "core/party_numbers.h"
+#include "contact_role_commands.h"
 #include "notification_commands.h"
 #include "sftp_commands.h"
 #include "persistence/database.h"
@@ -564,6 +565,10 @@ const std::vector<Command>& commands() {
        "files in its SFTP drop area (--batch), or also pushed to its OnlineBatchReceiver at URL, presenting U and the password (one line on standard input, or VAR); "
        "--remove-from-queue purges a delivered submission from the download queue.",
        cmdServiceChannel},
+      {{"service", "roles"}, {}, {}, {}, {}, {"CODE", "EDITION", "ROLES"}, true, "service roles CODE EDITION ROLES",
+       "Set the role codes that grant access to a service (comma-separated, e.g. DAGL,REGNA; none clears them). A "
+       "notification naming the Service reaches only role holders with one of them.",
+       [](Context& c) { return cmdServiceRoles(*c.db, c.positional.at(0), c.positional.at(1), c.positional.at(2)); }},
       {{"broker", "availability"}, {"--code", "--edition", "--days"}, {}, {}, {}, {}, true,
        "broker availability --code C --edition N --days D",
        "Set how many days an uploaded file of a broker service (kind BrokerService) stays available before the "
@@ -582,6 +587,10 @@ const std::vector<Command>& commands() {
        "Give organisation ORGNR a broker account org<ORGNR> in the drop area (chroot orgs/org<ORGNR>); it sends and "
        "receives broker files as system U, an active system of that organisation. Again: change the system.",
        [](Context& c) { return cmdSftpOrgAdd(*c.db, c.config, c.positional.at(0), *c.args.value("--system")); }},
+      {{"sftp", "org", "remove"}, {}, {}, {}, {"--purge"}, {"ORGNR"}, true, "sftp org remove ORGNR [--purge]",
+       "Withdraw the broker account org<ORGNR>: its keys and login go at once, gatewayd stops serving it. Its "
+       "folders (files it dropped or was given) stay unless --purge. sftp org add brings it back.",
+       [](Context& c) { return cmdSftpOrgRemove(*c.db, c.config, c.positional.at(0), c.args.has("--purge")); }},
       {{"sftp", "org", "list"}, {}, {}, {}, {}, {}, true, "sftp org list",
        "List the broker organisations of the drop area (organisation, account, system).",
        [](Context& c) { return cmdSftpOrgList(*c.db, c.config); }},
@@ -625,6 +634,21 @@ const std::vector<Command>& commands() {
        [](Context& c) { return cmdContactShow(*c.db, c.args); }},
       {{"contact", "remove"}, {"--party"}, {}, {}, {}, {}, true, "contact remove --party NUMBER",
        "Delete one contact.", [](Context& c) { return cmdContactRemove(*c.db, c.args); }},
+      {{"contact", "role", "add"}, {"--org", "--person", "--role"}, {}, {}, {}, {}, true,
+       "contact role add --org ORGNR --person SSN --role CODE",
+       "Register that a person holds a role (e.g. DAGL, REGNA) for an organisation; notifications with Roles or "
+       "Service reach role holders at their own contact entry.",
+       [](Context& c) { return cmdContactRoleAdd(*c.db, c.args); }},
+      {{"contact", "role", "remove"}, {"--org", "--person", "--role"}, {}, {}, {}, {}, true,
+       "contact role remove --org ORGNR --person SSN --role CODE", "Withdraw a role.",
+       [](Context& c) { return cmdContactRoleRemove(*c.db, c.args); }},
+      {{"contact", "role", "list"}, {"--org"}, {}, {}, {}, {}, true, "contact role list --org ORGNR",
+       "List an organisation's role holders (person, role).", [](Context& c) { return cmdContactRoleList(*c.db, c.args); }},
+      {{"contact", "role", "import"}, {}, {"--batch-size"}, {}, {}, {"FILE"}, true,
+       "contact role import FILE.csv [--batch-size N]",
+       "Import roles from CSV (header organisation,person,role); roles already held stay. Rejected lines are "
+       "reported with their line numbers (exit 1 when any).",
+       [](Context& c) { return cmdContactRoleImport(*c.db, c.args, c.positional.at(0)); }},
       {{"template", "set"}, {"--type", "--language"}, {"--email-subject", "--email-body-file", "--email-body", "--sms-text"},
        {}, {}, {}, true,
        "template set --type TYPE --language 1044|2068|1033 [--email-subject S --email-body-file F] [--sms-text T]",

@@ -1,8 +1,5 @@
 #include "notification_commands.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <ctime>
@@ -13,6 +10,7 @@
 
 #include "core/notification_rules.h"
 #include "core/party_numbers.h"
+#include "csv_import.h"
 
 namespace gateway::tools {
 namespace {
@@ -30,38 +28,6 @@ int fail(const Status& status, const std::string& what) {
 int usage(const std::string& message) {
   std::cerr << "gatewayctl: " << message << "\n(see gatewayctl --help)\n";
   return kExitUsage;
-}
-
-// Splits one CSV line: commas, fields optionally in double quotes ("" inside quotes is a quote).
-std::optional<std::vector<std::string>> splitCsv(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"' && fields.back().empty()) {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  if (quoted) return std::nullopt;
-  for (auto& f : fields) {
-    const auto b = f.find_first_not_of(" \t");
-    const auto e = f.find_last_not_of(" \t");
-    f = b == std::string::npos ? "" : f.substr(b, e - b + 1);
-  }
-  return fields;
 }
 
 std::optional<bool> parseFlag(const std::string& text) {
@@ -91,30 +57,6 @@ std::optional<std::string> checkContact(const ContactRecord& c) {
   if (!c.mobile.empty() && !nr::isValidMobile(c.mobile)) return "'" + c.mobile + "' is not a valid mobile number";
   return std::nullopt;
 }
-
-// Progress on stderr, redrawn in place; only for terminals.
-class ProgressBar {
- public:
-  ProgressBar(std::uintmax_t total_bytes, bool enabled) : total_(total_bytes), enabled_(enabled && total_bytes > 0) {}
-  void update(std::uintmax_t done_bytes, long lines) {
-    if (!enabled_) return;
-    const int percent = static_cast<int>(std::min<std::uintmax_t>(100, done_bytes * 100 / total_));
-    if (percent == last_) return;
-    last_ = percent;
-    const int filled = percent * 30 / 100;
-    std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
-              << std::string(static_cast<std::size_t>(30 - filled), ' ') << "] " << percent << "% " << lines << " lines"
-              << std::flush;
-  }
-  void finish() {
-    if (enabled_ && last_ >= 0) std::cerr << "\n";
-  }
-
- private:
-  std::uintmax_t total_;
-  bool enabled_;
-  int last_ = -1;
-};
 
 void printContact(const ContactRecord& c) {
   std::cout << "party_number: " << c.party_number << "\nemail: " << c.email << "\nmobile: " << c.mobile
@@ -156,62 +98,23 @@ int cmdContactImport(persistence::Database& db, const ParsedArgs& args, const st
       return usage("--batch-size must be a whole number >= 1");
     }
   }
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    std::cerr << "gatewayctl: contact import: cannot open " << file << "\n";
-    return kExitError;
-  }
-  struct stat st{};
-  const std::uintmax_t size = ::stat(file.c_str(), &st) == 0 ? static_cast<std::uintmax_t>(st.st_size) : 0;
-  constexpr std::uintmax_t kProgressFrom = 1U << 20;  // a bar only for files of 1 MiB and more
-  ProgressBar progress(size, ::isatty(STDERR_FILENO) != 0 && size >= kProgressFrom);
-
-  std::string line;
-  long number = 0, imported = 0, rejected = 0;
-  std::uintmax_t bytes = 0;
   std::vector<ContactRecord> batch;
-  auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::Ok();
-    Status s = db.contacts().upsert(batch);
-    if (s.ok()) imported += static_cast<long>(batch.size());
-    batch.clear();
-    return s;
-  };
-  while (std::getline(in, line)) {
-    ++number;
-    bytes += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (number == 1) {
-      if (line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 byte order mark
-      if (line != kHeader) {
-        std::cerr << "gatewayctl: contact import: line 1 must be the header '" << kHeader << "'\n";
-        return kExitError;
-      }
-      continue;
-    }
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    ContactRecord contact;
-    if (auto reason = parseContactLine(line, contact)) {
-      ++rejected;
-      std::cout << "rejected line " << number << ": " << *reason << "\n";
-    } else {
-      batch.push_back(std::move(contact));
-      if (static_cast<int>(batch.size()) >= batch_size) {
-        if (Status s = flush(); !s.ok()) {
-          progress.finish();
-          return fail(s, "contact import (stopped at line " + std::to_string(number) + ")");
-        }
-      }
-    }
-    progress.update(bytes, number);
-  }
-  if (Status s = flush(); !s.ok()) {
-    progress.finish();
-    return fail(s, "contact import");
-  }
-  progress.finish();
-  std::cout << "imported " << imported << " contact(s), rejected " << rejected << " line(s)\n";
-  return rejected ? kExitError : kExitOk;
+  CsvImport import{"contact import", kHeader, batch_size,
+                   [&batch](const std::string& line) -> std::optional<std::string> {
+                     ContactRecord contact;
+                     if (auto reason = parseContactLine(line, contact)) return reason;
+                     batch.push_back(std::move(contact));
+                     return std::nullopt;
+                   },
+                   [&]() {
+                     Status s = db.contacts().upsert(batch);
+                     batch.clear();
+                     return s;
+                   }};
+  auto report = runCsvImport(file, import);
+  if (!report.ok()) return kExitError;
+  std::cout << "imported " << report->accepted << " contact(s), rejected " << report->rejected << " line(s)\n";
+  return report->rejected ? kExitError : kExitOk;
 }
 
 int cmdContactSet(persistence::Database& db, const ParsedArgs& args) {

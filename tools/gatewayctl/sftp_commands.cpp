@@ -131,6 +131,22 @@ int cmdSftpOrgAdd(persistence::Database& db, const config::GatewayConfig& config
   return kExitOk;
 }
 
+int cmdSftpOrgRemove(persistence::Database& db, const config::GatewayConfig& config, const std::string& org_number,
+                     bool purge) {
+  auto area = provisioned(db, config, std::nullopt);
+  if (!area.ok()) return fail("sftp org remove", area.status());
+  const sftp::DropArea& drop = area.value().first;
+  if (Status s = drop.unregisterOrganisation(org_number, purge); !s.ok()) return fail("sftp org remove", s);
+  auto owners = accounts(db);
+  if (!owners.ok()) return fail("sftp org remove", owners.status());
+  if (Status s = drop.provision(owners.value()); !s.ok()) return fail("sftp org remove", s);
+  const std::string account = sftp::DropArea::orgAccountName(org_number);
+  std::cout << "account " << account << " removed (keys and login withdrawn); "
+            << (purge ? "its folders were deleted\n"
+                      : "its folders stay in " + drop.root().string() + "/orgs/" + account + " (--purge deletes them)\n");
+  return kExitOk;
+}
+
 int cmdSftpOrgList(persistence::Database& db, const config::GatewayConfig& config) {
   auto area = provisioned(db, config, std::nullopt);
   if (!area.ok()) return fail("sftp org list", area.status());

@@ -21,6 +21,11 @@ int cmdSftpKeyRemove(persistence::Database& db, const config::GatewayConfig& con
 // an active system of that organisation. Its keys: sftp key add org<ORGNR> KEYFILE.pub.
 int cmdSftpOrgAdd(persistence::Database& db, const config::GatewayConfig& config, const std::string& org_number,
                   const std::string& system);
+// Withdraws the account org<ORGNR>: keys, registry entry and nss_wrapper lines go at once (no new
+// login); its chroot's files stay unless `purge` (then the chroot and the record of delivered files
+// are deleted too). Shipments and receipts are not touched.
+int cmdSftpOrgRemove(persistence::Database& db, const config::GatewayConfig& config, const std::string& org_number,
+                     bool purge);
 int cmdSftpOrgList(persistence::Database& db, const config::GatewayConfig& config);
 int cmdSftpBatches(persistence::Database& db, const std::optional<std::string>& owner, int limit);
 

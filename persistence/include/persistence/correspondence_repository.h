@@ -51,6 +51,70 @@ struct CorrespondenceXmlAttachmentRecord {
   std::string form_data;
 };
 
+// One ReplyOption: how the reportee may answer. `kind` says which fields apply.
+struct CorrespondenceReplyOptionRecord {
+  enum class Kind { kService, kArchiveReference, kUrl };
+  Kind kind = Kind::kUrl;
+  std::string service_code;          // kService
+  std::optional<int> service_edition;  // kService
+  std::string archive_reference;     // kArchiveReference
+  std::string link_url;              // kUrl
+  std::string link_text;             // kUrl
+};
+// "Service", "ArchiveReference", "URL" (the ReplyOption member names; the stored `kind`).
+inline const char* replyOptionKindName(CorrespondenceReplyOptionRecord::Kind k) {
+  switch (k) {
+    case CorrespondenceReplyOptionRecord::Kind::kService: return "Service";
+    case CorrespondenceReplyOptionRecord::Kind::kArchiveReference: return "ArchiveReference";
+    case CorrespondenceReplyOptionRecord::Kind::kUrl: return "URL";
+  }
+  return "URL";
+}
+
+// The contract's SdpStatusType: what became of the digital letter (SdpOptions) of a correspondence.
+enum class SdpStatus { kUnknown, kSentMeldingsformidler, kDeliveredEndUser, kDeliveryEndUserFailed, kReserved, kNoMailBox };
+// The SdpStatusType names ("Unknown", "Sent_Meldingsformidler", ..., "NoMailBox"); stored as such.
+inline const char* sdpStatusName(SdpStatus s) {
+  switch (s) {
+    case SdpStatus::kUnknown: return "Unknown";
+    case SdpStatus::kSentMeldingsformidler: return "Sent_Meldingsformidler";
+    case SdpStatus::kDeliveredEndUser: return "Delivered_EndUser";
+    case SdpStatus::kDeliveryEndUserFailed: return "Delivery_EndUser_Failed";
+    case SdpStatus::kReserved: return "Reserved";
+    case SdpStatus::kNoMailBox: return "NoMailBox";
+  }
+  return "Unknown";
+}
+// The inverse of sdpStatusName; kUnknown for anything else.
+inline SdpStatus sdpStatusFromName(const std::string& name) {
+  for (SdpStatus s : {SdpStatus::kSentMeldingsformidler, SdpStatus::kDeliveredEndUser, SdpStatus::kDeliveryEndUserFailed,
+                      SdpStatus::kReserved, SdpStatus::kNoMailBox}) {
+    if (name == sdpStatusName(s)) return s;
+  }
+  return SdpStatus::kUnknown;
+}
+
+// One SDP notification (SdpEmailNotification / SdpSmsNotification) of the mailbox provider.
+struct SdpNotificationRecord {
+  std::string address;  // e-mail address or mobile number; may be empty (the provider's own)
+  std::string text;
+  std::vector<unsigned> repetitions;  // DaysDelayed
+};
+
+// SdpOptions of a correspondence and the status recorded for its digital letter.
+struct SdpRecord {
+  std::string setting = "CopyAltinn";  // SdpSetting: ForwardOnly | CopyAltinn
+  std::optional<bool> backup_altinn;   // absent = true (the contract's default)
+  std::string primary_document_file_name;
+  std::string title;
+  std::string not_sensitive_title;
+  std::optional<std::time_t> visible_at;
+  std::optional<SdpNotificationRecord> email;
+  std::optional<SdpNotificationRecord> sms;
+  SdpStatus status = SdpStatus::kNoMailBox;
+  std::time_t status_at = 0;  // when `status` was recorded
+};
+
 struct CorrespondenceRecord {
   Id id = 0;
   Id owner_id = 0;
@@ -77,6 +141,9 @@ struct CorrespondenceRecord {
   std::optional<std::time_t> read_at;
   std::optional<std::time_t> confirmed_at;
   std::optional<Id> receipt_id;
+  std::string on_behalf_of_org_nr;  // OnBehalfOfOrgNr; empty = none
+  std::optional<SdpRecord> sdp;     // SdpOptions given (always loaded)
+  std::vector<CorrespondenceReplyOptionRecord> reply_options;     // loaded by get() only
   std::vector<CorrespondenceAttachmentRecord> attachments;        // loaded by get() only
   std::vector<CorrespondenceXmlAttachmentRecord> xml_attachments;  // loaded by get() only
 
@@ -108,8 +175,8 @@ class CorrespondenceRepository {
     Id correspondence_id = 0;
     ReceiptRecord receipt;
   };
-  // In ONE transaction: the correspondence, its attachment rows (bytes already in the file store),
-  // its XML attachments, its receipt (type Correspondence, status OK, owner-scoped, references
+  // In ONE transaction: the correspondence (with OnBehalfOfOrgNr and SdpOptions), its reply options,
+  // its attachment rows (bytes already in the file store), its XML attachments, its receipt (type Correspondence, status OK, owner-scoped, references
   // ExternalShipmentReference and ReceiversReference = the correspondence id, text `receipt_text`)
   // and one notification_outbox row per message in `notifications` (linked to the correspondence).
   // kAlreadyExists when the owner used external_shipment_reference before (nothing written).
@@ -125,6 +192,7 @@ class CorrespondenceRepository {
     std::optional<std::time_t> created_after, created_before;  // inclusive
     std::optional<CorrespondenceStatus> current_status;
     std::optional<bool> notification_sent;  // at least one of its notifications was sent / none was
+    bool only_digital_letters = false;      // only those sent with SdpOptions
     int limit = 1000;
   };
   struct StatusPage {
@@ -149,7 +217,8 @@ class CorrespondenceRepository {
   };
   // The reportee's visible, not deleted correspondences.
   virtual Result<InboxPage> inbox(const InboxQuery& query) = 0;
-  // One of the reportee's visible, not deleted correspondences with its attachments; kNotFound otherwise.
+  // One of the reportee's visible, not deleted correspondences with its attachments and reply
+  // options; kNotFound otherwise.
   virtual Result<CorrespondenceRecord> get(const std::string& reportee, Id correspondence_id, std::time_t now) = 0;
   // Records Read at `now` unless already read. kNotFound as for get().
   virtual Status markRead(const std::string& reportee, Id correspondence_id, std::time_t now) = 0;

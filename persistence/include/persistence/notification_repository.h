@@ -1,6 +1,6 @@
 #pragma once
-// Contact register, notification templates and the notification outbox: records and repository
-// interfaces. Times are UTC seconds since the epoch. Implemented in persistence/mysql
+// Contact register (contacts, organisations' role holders, the roles that grant a service),
+// notification templates and the notification outbox: records and repository interfaces. Times are UTC seconds since the epoch. Implemented in persistence/mysql
 // (contact_repository.cpp, notification_repository.cpp).
 
 #include <cstdint>
@@ -23,6 +23,15 @@ struct ContactRecord {
   int language_id = 1044;    // preferred language: 1044 bokmål, 2068 nynorsk, 1033 English
 };
 
+// A person (11-digit national identity number) holding a role code (e.g. DAGL, REGNA: upper-case
+// letters and digits, at most 20) for an organisation (9 digits). Callers validate the fields.
+struct RoleHolderRecord {
+  std::string organisation;
+  std::string person;
+  std::string role_code;
+  bool operator==(const RoleHolderRecord&) const = default;
+};
+
 class ContactRepository {
  public:
   virtual ~ContactRepository() = default;
@@ -32,6 +41,18 @@ class ContactRepository {
   // The contacts found among `party_numbers` (missing ones are left out), in one snapshot.
   virtual Result<std::vector<ContactRecord>> findMany(const std::vector<std::string>& party_numbers) = 0;
   virtual Status remove(const std::string& party_number) = 0;  // kNotFound when absent
+
+  // Role register. addRoles writes all in ONE transaction (all or nothing); per input, true when
+  // it was new, false when the person already held that role.
+  virtual Result<std::vector<bool>> addRoles(const std::vector<RoleHolderRecord>& roles) = 0;
+  virtual Status removeRole(const RoleHolderRecord& role) = 0;  // kNotFound when not held
+  // Every role held for `organisation`, ordered by person, then role code.
+  virtual Result<std::vector<RoleHolderRecord>> rolesOf(const std::string& organisation) = 0;
+
+  // The role codes that grant access to a service (service.id). setServiceAccessRoles replaces
+  // the set in one transaction (empty: none); serviceAccessRoles returns it sorted.
+  virtual Status setServiceAccessRoles(Id service_id, const std::vector<std::string>& role_codes) = 0;
+  virtual Result<std::vector<std::string>> serviceAccessRoles(Id service_id) = 0;
 };
 
 // A notification type's texts in one language. `{0}`, `{1}`, ... are replaced from TextTokens.
@@ -72,7 +93,7 @@ struct OutboxMessage {
   std::string notification_type;
   OutboxTransport transport = OutboxTransport::kEmail;
   std::string recipient;      // e-mail address or mobile number
-  std::string from_address;   // empty = the configured default
+  std::string from_address;   // e-mail: From; SMS: the sender. Empty = the configured default
   std::string subject;        // e-mail only
   std::string body;           // e-mail body or SMS text, tokens already replaced
   std::time_t next_attempt_at = 0;

@@ -1,8 +1,10 @@
 // Correspondences against a fresh MariaDB database: everything of one insert in one transaction
 // (correspondence, attachments, receipt, outbox rows linked to it), the per-owner duplicate rule,
 // owner-scoped status details with filters and LimitReached, the reportee's inbox honouring
-// VisibleDateTime, Read/Confirmed/deleted recorded once, and group commit: concurrent inserts share
-// transactions, yet a reused reference or a bad value fails alone and leaves nothing behind.
+// VisibleDateTime, and Read/Confirmed/deleted recorded once. The options of 013 (OnBehalfOfOrgNr,
+// SdpOptions with their SDP status, reply options) are stored, read back, filtered on, and rolled
+// back with the rest. Group commit: concurrent inserts share transactions, yet a reused reference or
+// a bad value fails alone and leaves nothing behind.
 #define BOOST_TEST_MODULE correspondence_repository_test
 #include <boost/test/unit_test.hpp>
 
@@ -346,6 +348,120 @@ BOOST_AUTO_TEST_CASE(ConcurrentInsertsShareTransactions) {
   BOOST_TEST(TestDatabase::instance().scalar("SELECT COUNT(*) FROM correspondence WHERE owner_id = ?", {owner}) == kCallers);
   BOOST_TEST(TestDatabase::instance().scalar("SELECT COUNT(DISTINCT created_at) FROM correspondence WHERE owner_id = ?",
                                              {owner}) < kCallers);
+}
+
+namespace {
+
+CorrespondenceRecord withOptions(CorrespondenceRecord c, std::time_t now) {
+  c.on_behalf_of_org_nr = "910000306";
+  CorrespondenceReplyOptionRecord service;
+  service.kind = CorrespondenceReplyOptionRecord::Kind::kService;
+  service.service_code = "4711";
+  service.service_edition = 2;
+  CorrespondenceReplyOptionRecord archive;
+  archive.kind = CorrespondenceReplyOptionRecord::Kind::kArchiveReference;
+  archive.archive_reference = "AR123";
+  CorrespondenceReplyOptionRecord url;
+  url.kind = CorrespondenceReplyOptionRecord::Kind::kUrl;
+  url.link_url = "https://svar.example.no/?a=1&b=æ";
+  url.link_text = "Svar – her";
+  c.reply_options = {service, archive, url};
+  SdpRecord sdp;
+  sdp.setting = "ForwardOnly";
+  sdp.backup_altinn = true;
+  sdp.primary_document_file_name = "brev.pdf";
+  sdp.title = "Brev";
+  sdp.not_sensitive_title = "Melding";
+  sdp.visible_at = now + 5;
+  sdp.email = SdpNotificationRecord{"post@firma.example.no", "Du har post", {1, 7}};
+  sdp.status = SdpStatus::kNoMailBox;
+  sdp.status_at = now - 3;
+  c.sdp = sdp;
+  return c;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(OptionsAreStoredAndReadBack) {
+  const Parties p = seedParties(db());
+  const std::string reportee = freshReportee();
+  const std::time_t now = std::time(nullptr);
+  auto created = repo().create(withOptions(correspondence(p, reportee, "opt-a", now - 60), now), {}, "x");
+  BOOST_REQUIRE(created.ok());
+  auto got = repo().get(reportee, created->correspondence_id, now);
+  BOOST_REQUIRE(got.ok());
+  BOOST_TEST(got->on_behalf_of_org_nr == "910000306");
+  BOOST_REQUIRE(got->reply_options.size() == 3u);
+  BOOST_TEST((got->reply_options[0].kind == CorrespondenceReplyOptionRecord::Kind::kService));
+  BOOST_TEST(got->reply_options[0].service_code == "4711");
+  BOOST_TEST(got->reply_options[0].service_edition.value_or(0) == 2);
+  BOOST_TEST((got->reply_options[1].kind == CorrespondenceReplyOptionRecord::Kind::kArchiveReference));
+  BOOST_TEST(got->reply_options[1].archive_reference == "AR123");
+  BOOST_TEST((got->reply_options[2].kind == CorrespondenceReplyOptionRecord::Kind::kUrl));
+  BOOST_TEST(got->reply_options[2].link_url == "https://svar.example.no/?a=1&b=æ");
+  BOOST_TEST(got->reply_options[2].link_text == "Svar – her");
+  BOOST_REQUIRE(got->sdp.has_value());
+  BOOST_TEST(got->sdp->setting == "ForwardOnly");
+  BOOST_TEST(got->sdp->backup_altinn.value_or(false));
+  BOOST_TEST(got->sdp->primary_document_file_name == "brev.pdf");
+  BOOST_TEST(got->sdp->title == "Brev");
+  BOOST_TEST(got->sdp->not_sensitive_title == "Melding");
+  BOOST_TEST(got->sdp->visible_at.value_or(0) == now + 5);
+  BOOST_REQUIRE(got->sdp->email.has_value());
+  BOOST_TEST(got->sdp->email->address == "post@firma.example.no");
+  BOOST_TEST(got->sdp->email->text == "Du har post");
+  BOOST_TEST((got->sdp->email->repetitions == std::vector<unsigned>{1, 7}));
+  BOOST_TEST(!got->sdp->sms.has_value());
+  BOOST_TEST((got->sdp->status == SdpStatus::kNoMailBox));
+  BOOST_TEST(got->sdp->status_at == now - 3);
+
+  // A plain correspondence has none of them.
+  auto plain = repo().create(correspondence(p, reportee, "opt-b", now - 60), {}, "x");
+  BOOST_REQUIRE(plain.ok());
+  auto got_plain = repo().get(reportee, plain->correspondence_id, now);
+  BOOST_REQUIRE(got_plain.ok());
+  BOOST_TEST(got_plain->on_behalf_of_org_nr.empty());
+  BOOST_TEST(!got_plain->sdp.has_value());
+  BOOST_TEST(got_plain->reply_options.empty());
+
+  // The inbox (summaries) carries OnBehalfOfOrgNr; status details can ask for digital letters only.
+  CorrespondenceRepository::InboxQuery inbox;
+  inbox.reportee = reportee;
+  inbox.now = now;
+  auto page = repo().inbox(inbox);
+  BOOST_REQUIRE(page.ok());
+  BOOST_REQUIRE(page->items.size() == 2u);
+  BOOST_TEST(page->items[1].on_behalf_of_org_nr == "910000306");  // newest first
+  CorrespondenceRepository::StatusQuery query;
+  query.owner_id = p.owner.id;
+  query.only_digital_letters = true;
+  auto letters = repo().statusDetails(query);
+  BOOST_REQUIRE(letters.ok());
+  BOOST_REQUIRE(letters->items.size() == 1u);
+  BOOST_TEST(letters->items[0].correspondence.external_shipment_reference == "opt-a");
+  BOOST_TEST((letters->items[0].correspondence.sdp->status == SdpStatus::kNoMailBox));
+}
+
+BOOST_AUTO_TEST_CASE(AFailingOptionWriteRollsBackTheWholeInsert) {
+  const Parties p = seedParties(db());
+  const std::string reportee = freshReportee();
+  const std::time_t now = std::time(nullptr);
+  CorrespondenceRecord c = withOptions(correspondence(p, reportee, "opt-fail", now), now);
+  c.reply_options.back().link_url = "https://svar.example.no/" + std::string(2100, 'a');  // too long for the column
+  auto created = repo().create(c, {mail(p, reportee)}, "x");
+  BOOST_REQUIRE(!created.ok());
+  BOOST_TEST(TestDatabase::instance().scalar(
+                 "SELECT COUNT(*) FROM correspondence WHERE owner_id = ? AND external_shipment_reference = 'opt-fail'",
+                 {std::to_string(p.owner.id)}) == 0);
+  BOOST_TEST(TestDatabase::instance().scalar(
+                 "SELECT COUNT(*) FROM correspondence_reply_option r JOIN correspondence c ON c.id = r.correspondence_id "
+                 "WHERE c.owner_id = ?",
+                 {std::to_string(p.owner.id)}) == 0);
+  BOOST_TEST(TestDatabase::instance().scalar(
+                 "SELECT COUNT(*) FROM notification_outbox WHERE owner_id = ? AND reportee = ?",
+                 {std::to_string(p.owner.id), reportee}) == 0);
+  BOOST_TEST(TestDatabase::instance().scalar("SELECT COUNT(*) FROM receipt WHERE owner_id = ?",
+                                             {std::to_string(p.owner.id)}) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -459,4 +459,74 @@ BOOST_AUTO_TEST_CASE(NotificationListShowsDeadLettersAndRedriveRequeuesThem) {
                                              {std::to_string(id)}) == 0);
 }
 
+BOOST_AUTO_TEST_CASE(ContactRoleAddListRemove) {
+  const std::string org = uniqueOrgNumber();
+  EXPECT_EXIT(gatewayctl("contact role add --org " + org + " --person 01019010046 --role dagl"), 0);
+  const Run again = gatewayctl("contact role add --org " + org + " --person 01019010046 --role DAGL");
+  BOOST_TEST(again.code == 0, again.output);
+  BOOST_TEST(again.output.find("already holds DAGL") != std::string::npos, again.output);
+  EXPECT_EXIT(gatewayctl("contact role add --org " + org + " --person 01019010047 --role DAGL"), 2);  // check digits
+  EXPECT_EXIT(gatewayctl("contact role add --org 910000208 --person 01019010046 --role DAGL"), 2);
+  EXPECT_EXIT(gatewayctl("contact role add --org " + org + " --person 01019010046 --role 'DA GL'"), 2);
+  EXPECT_EXIT(gatewayctl("contact role add --org " + org + " --person 01019010127 --role REGNA"), 0);
+  const Run list = gatewayctl("contact role list --org " + org);
+  BOOST_TEST(list.code == 0, list.output);
+  BOOST_TEST(list.output == "person\trole\n01019010046\tDAGL\n01019010127\tREGNA\n", list.output);
+  EXPECT_EXIT(gatewayctl("contact role remove --org " + org + " --person 01019010046 --role DAGL"), 0);
+  EXPECT_EXIT(gatewayctl("contact role remove --org " + org + " --person 01019010046 --role DAGL"), 1);
+  BOOST_TEST(gatewayctl("contact role list --org " + org).output.find("01019010046") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(ContactRoleImportCommitsValidLinesAndReportsRejectedOnes) {
+  const std::string org = uniqueOrgNumber();
+  const fs::path csv = workDir() / "roles.csv";
+  std::ofstream(csv, std::ios::trunc) << "\xEF\xBB\xBForganisation,person,role\r\n"
+                                      << org << ",01019010046,DAGL\r\n"
+                                      << org << ",01019010047,DAGL\n"    // bad check digits
+                                      << org << ",\"01019010127\",regna\n"
+                                      << "\n"
+                                      << "910000208,01019010046,DAGL\n"  // bad organisation number
+                                      << org << ",01019010046,REGNA,extra\n"
+                                      << org << ",01019010208,LE-DE\n"
+                                      << org << ",01019010046,DAGL\n";   // already held: fine
+  const Run run = gatewayctl("contact role import " + quote(csv.string()) + " --batch-size 2");
+  BOOST_TEST(run.code == 1, run.output);
+  BOOST_TEST(run.output.find("rejected line 3: '01019010047' is not a valid national identity number") !=
+                 std::string::npos,
+             run.output);
+  BOOST_TEST(run.output.find("rejected line 6: '910000208' is not an organisation number") != std::string::npos,
+             run.output);
+  BOOST_TEST(run.output.find("rejected line 7: expected 3 fields") != std::string::npos, run.output);
+  BOOST_TEST(run.output.find("rejected line 8: role 'LE-DE'") != std::string::npos, run.output);
+  BOOST_TEST(run.output.find("imported 3 role(s), rejected 4 line(s)") != std::string::npos, run.output);
+  auto& db = TestDatabase::instance();
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM contact_role WHERE organisation = ?", {org}) == 2);
+  BOOST_TEST(db.scalar("SELECT COUNT(*) FROM contact_role WHERE organisation = ? AND person = '01019010127' AND "
+                       "role_code = 'REGNA'",
+                       {org}) == 1);
+
+  std::ofstream(csv, std::ios::trunc) << "organisation,person\n";
+  const Run header = gatewayctl("contact role import " + quote(csv.string()));
+  BOOST_TEST(header.code == 1);
+  BOOST_TEST(header.output.find("must be the header 'organisation,person,role'") != std::string::npos, header.output);
+}
+
+BOOST_AUTO_TEST_CASE(ServiceRolesAreStoredOnTheService) {
+  auto& database = TestDatabase::instance().database();
+  const gateway::testing::Parties parties = gateway::testing::seedParties(database);
+  const std::string code = parties.service.code;
+  const std::string edition = std::to_string(parties.service.edition);
+  const Run set = gatewayctl("service roles " + code + " " + edition + " regna,DAGL");
+  BOOST_TEST(set.code == 0, set.output);
+  BOOST_TEST(set.output.find("is granted by: DAGL,REGNA") != std::string::npos, set.output);
+  BOOST_TEST((database.contacts().serviceAccessRoles(parties.service.id).value() ==
+              std::vector<std::string>{"DAGL", "REGNA"}));
+  EXPECT_EXIT(gatewayctl("service roles " + code + " " + edition + " 'DA GL'"), 2);
+  EXPECT_EXIT(gatewayctl("service roles " + code + " 0 DAGL"), 2);
+  EXPECT_EXIT(gatewayctl("service roles NO_SUCH_SERVICE 1 DAGL"), 1);
+  const Run cleared = gatewayctl("service roles " + code + " " + edition + " none");
+  BOOST_TEST(cleared.output.find("is granted by: none") != std::string::npos, cleared.output);
+  BOOST_TEST(database.contacts().serviceAccessRoles(parties.service.id)->empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

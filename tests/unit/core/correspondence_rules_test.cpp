@@ -23,6 +23,22 @@ CorrespondenceInput valid() {
   return in;
 }
 
+ReplyOptionInput urlOption(const char* url) {
+  ReplyOptionInput r;
+  r.url = ReplyOptionInput::UrlLink{std::string("Svar her"), std::string(url)};
+  return r;
+}
+
+// A valid SdpOptions whose primary document is the one binary attachment "brev.pdf".
+void withSdp(CorrespondenceInput& in) {
+  in.attachments.push_back({"Brev", "brev.pdf", "", "Unspecified", "Default", false, "%PDF"});
+  SdpOptionsInput sdp;
+  sdp.primary_document_file_name = "brev.pdf";
+  sdp.setting = "CopyAltinn";
+  sdp.email = SdpNotificationInput{std::string("post@firma.example.no"), std::string("Du har post"), {1, 7}};
+  in.sdp = sdp;
+}
+
 struct Broken {
   const char* name;
   void (*apply)(CorrespondenceInput&);
@@ -60,6 +76,100 @@ const Broken kBroken[] = {
      error_id::kAttachmentRejected},
     {"MalformedXmlAttachment", [](CorrespondenceInput& in) { in.xml_attachments.push_back({"x", "<a><b></a>", "", {}, {}}); },
      error_id::kAttachmentRejected},
+    {"ReplyOptionWithoutLink", [](CorrespondenceInput& in) { in.reply_options.push_back({}); },
+     error_id::kInvalidReplyOption},
+    {"ReplyOptionWithTwoLinks",
+     [](CorrespondenceInput& in) {
+       ReplyOptionInput r = urlOption("https://svar.example.no/");
+       r.archive = ReplyOptionInput::ArchiveLink{std::string("AR1")};
+       in.reply_options.push_back(r);
+     },
+     error_id::kInvalidReplyOption},
+    {"ReplyOptionRelativeUrl", [](CorrespondenceInput& in) { in.reply_options.push_back(urlOption("/svar")); },
+     error_id::kInvalidReplyOption},
+    {"ReplyOptionFtpUrl", [](CorrespondenceInput& in) { in.reply_options.push_back(urlOption("ftp://svar.example.no/")); },
+     error_id::kInvalidReplyOption},
+    {"ReplyOptionUrlWithoutHost", [](CorrespondenceInput& in) { in.reply_options.push_back(urlOption("https:///svar")); },
+     error_id::kInvalidReplyOption},
+    {"ReplyOptionUrlWithSpace",
+     [](CorrespondenceInput& in) { in.reply_options.push_back(urlOption("https://svar.example.no/a b")); },
+     error_id::kInvalidReplyOption},
+    {"ReplyOptionEmptyUrl", [](CorrespondenceInput& in) { in.reply_options.push_back(urlOption("")); },
+     error_id::kMissingValue},
+    {"ReplyOptionServiceWithoutEdition",
+     [](CorrespondenceInput& in) {
+       ReplyOptionInput r;
+       r.service = ReplyOptionInput::ServiceLink{std::string("4711"), std::nullopt};
+       in.reply_options.push_back(r);
+     },
+     error_id::kMissingValue},
+    {"ReplyOptionServiceTextEdition",
+     [](CorrespondenceInput& in) {
+       ReplyOptionInput r;
+       r.service = ReplyOptionInput::ServiceLink{std::string("4711"), std::string("en")};
+       in.reply_options.push_back(r);
+     },
+     error_id::kUnknownService},
+    {"ReplyOptionEmptyArchiveRef",
+     [](CorrespondenceInput& in) {
+       ReplyOptionInput r;
+       r.archive = ReplyOptionInput::ArchiveLink{std::string("")};
+       in.reply_options.push_back(r);
+     },
+     error_id::kMissingValue},
+    {"TooManyReplyOptions",
+     [](CorrespondenceInput& in) {
+       for (int i = 0; i <= kMaxReplyOptions; ++i) in.reply_options.push_back(urlOption("https://svar.example.no/"));
+     },
+     error_id::kInvalidReplyOption},
+    {"OnBehalfOfWrongCheckDigit", [](CorrespondenceInput& in) { in.on_behalf_of_org_nr = "910000307"; },
+     error_id::kInvalidOnBehalfOf},
+    {"OnBehalfOfEightDigits", [](CorrespondenceInput& in) { in.on_behalf_of_org_nr = "91000030"; },
+     error_id::kInvalidOnBehalfOf},
+    {"OnBehalfOfNationalIdentityNumber", [](CorrespondenceInput& in) { in.on_behalf_of_org_nr = "01017012345"; },
+     error_id::kInvalidOnBehalfOf},
+    {"SdpWithoutPrimaryDocument",
+     [](CorrespondenceInput& in) {
+       withSdp(in);
+       in.sdp->primary_document_file_name.reset();
+     },
+     error_id::kInvalidSdpOptions},
+    {"SdpPrimaryDocumentNotAnAttachment",
+     [](CorrespondenceInput& in) {
+       withSdp(in);
+       in.sdp->primary_document_file_name = "annet.pdf";
+     },
+     error_id::kInvalidSdpOptions},
+    {"SdpUnknownSetting",
+     [](CorrespondenceInput& in) {
+       withSdp(in);
+       in.sdp->setting = "Sometimes";
+     },
+     error_id::kInvalidSdpOptions},
+    {"SdpNotificationWithoutText",
+     [](CorrespondenceInput& in) {
+       withSdp(in);
+       in.sdp->email->text = "";
+     },
+     error_id::kInvalidSdpOptions},
+    {"SdpBadEmailAddress",
+     [](CorrespondenceInput& in) {
+       withSdp(in);
+       in.sdp->email->address = "ikke en adresse";
+     },
+     error_id::kInvalidSdpOptions},
+    {"SdpBadMobileNumber",
+     [](CorrespondenceInput& in) {
+       withSdp(in);
+       in.sdp->sms = SdpNotificationInput{std::string("12ab"), std::string("Du har post"), {}};
+     },
+     error_id::kInvalidSdpOptions},
+    {"SdpRepetitionTooLate",
+     [](CorrespondenceInput& in) {
+       withSdp(in);
+       in.sdp->email->repetitions = {400};
+     },
+     error_id::kInvalidSdpOptions},
 };
 
 const AttachmentLimits kLimits{2, 10, 1000};
@@ -70,6 +180,30 @@ BOOST_AUTO_TEST_SUITE(CorrespondenceRules)
 
 BOOST_AUTO_TEST_CASE(AcceptsAMinimalValidCorrespondence) {
   BOOST_TEST(checkCorrespondence(valid(), kLimits, kNow).ok());
+}
+
+BOOST_AUTO_TEST_CASE(AcceptsReplyOptionsOnBehalfOfAndSdpOptions) {
+  CorrespondenceInput in = valid();
+  in.reply_options.push_back(urlOption("https://svar.example.no/skjema?id=1"));
+  ReplyOptionInput service;
+  service.service = ReplyOptionInput::ServiceLink{std::string("4711"), std::string("1")};
+  in.reply_options.push_back(service);
+  ReplyOptionInput archive;
+  archive.archive = ReplyOptionInput::ArchiveLink{std::string("AR1")};
+  in.reply_options.push_back(archive);
+  in.on_behalf_of_org_nr = "910000306";
+  withSdp(in);
+  BOOST_TEST(checkCorrespondence(in, kLimits, kNow).ok());
+}
+
+BOOST_AUTO_TEST_CASE(AbsoluteHttpUrls) {
+  BOOST_TEST(isAbsoluteHttpUrl("http://a.example"));
+  BOOST_TEST(isAbsoluteHttpUrl("HTTPS://svar.example.no:8443/path#x"));
+  BOOST_TEST(isAbsoluteHttpUrl("https://user@svar.example.no/"));
+  BOOST_TEST(!isAbsoluteHttpUrl("javascript:alert(1)"));
+  BOOST_TEST(!isAbsoluteHttpUrl("https://"));
+  BOOST_TEST(!isAbsoluteHttpUrl("https://svar.example.no/\n"));
+  BOOST_TEST(!isAbsoluteHttpUrl("https://svar.example.no/" + std::string(2000, 'a')));
 }
 
 BOOST_DATA_TEST_CASE(RejectsBrokenRequestWithItsErrorId, bdata::make(kBroken), broken) {

@@ -208,4 +208,124 @@ BOOST_AUTO_TEST_CASE(ServiceLookupsAreCachedButAnotherOwnersServiceStaysRefused)
   BOOST_TEST(db.services_.finds == 1);
 }
 
+BOOST_AUTO_TEST_CASE(InsertStoresReplyOptionsOnBehalfOfAndNoMailboxLetter) {
+  persistence::ArchivedSubmission archived;
+  archived.archive_reference = "AR77";
+  db.submissions_.archived[{2, "AR77"}] = archived;
+  CorrespondenceInput in = input();
+  ReplyOptionInput service_link, archive_link, url_link;
+  service_link.service = ReplyOptionInput::ServiceLink{std::string("4712"), std::string("1")};  // any owner's service
+  archive_link.archive = ReplyOptionInput::ArchiveLink{std::string("AR77")};
+  url_link.url = ReplyOptionInput::UrlLink{std::nullopt, std::string("https://svar.example.no/")};
+  in.reply_options = {service_link, archive_link, url_link};
+  in.on_behalf_of_org_nr = "910000306";
+  in.attachments.push_back({"Brev", "brev.pdf", "", "Unspecified", "Default", false, "%PDF"});
+  SdpOptionsInput sdp;
+  sdp.primary_document_file_name = "brev.pdf";
+  sdp.setting = "ForwardOnly";  // BackupAltinn absent = true: kept in the inbox
+  sdp.sms = SdpNotificationInput{std::string("+4799999999"), std::string("Du har post"), {3}};
+  in.sdp = sdp;
+  auto receipt = service.insert(owner, in, kNow);
+  BOOST_REQUIRE(receipt.ok());
+  BOOST_TEST(receipt->text.find("NoMailBox") != std::string::npos);
+  BOOST_REQUIRE(db.correspondences_.rows.size() == 1u);
+  const auto& row = db.correspondences_.rows[0];
+  BOOST_TEST(row.on_behalf_of_org_nr == "910000306");
+  BOOST_REQUIRE(row.reply_options.size() == 3u);
+  BOOST_TEST((row.reply_options[0].kind == persistence::CorrespondenceReplyOptionRecord::Kind::kService));
+  BOOST_TEST(row.reply_options[0].service_code == "4712");
+  BOOST_TEST(*row.reply_options[0].service_edition == 1);
+  BOOST_TEST(row.reply_options[1].archive_reference == "AR77");
+  BOOST_TEST(row.reply_options[2].link_url == "https://svar.example.no/");
+  BOOST_REQUIRE(row.sdp.has_value());
+  BOOST_TEST((row.sdp->status == persistence::SdpStatus::kNoMailBox));
+  BOOST_TEST(row.sdp->status_at == kNow);
+  BOOST_TEST(row.sdp->setting == "ForwardOnly");
+  BOOST_REQUIRE(row.sdp->sms.has_value());
+  BOOST_TEST(row.sdp->sms->repetitions.at(0) == 3u);
+  BOOST_TEST(!row.sdp->email.has_value());
+  auto fetched = service.fetch(end_user, "910000306", 1, kNow);  // kept in the inbox
+  BOOST_REQUIRE(fetched.ok());
+  BOOST_TEST(fetched->record.reply_options.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(ReplyOptionUnknownServiceIs30203AndForeignArchiveReferenceIs30209) {
+  CorrespondenceInput in = input();
+  ReplyOptionInput service_link;
+  service_link.service = ReplyOptionInput::ServiceLink{std::string("9999"), std::string("1")};
+  in.reply_options = {service_link};
+  auto r = service.insert(owner, in, kNow);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().altinnErrorId() == error_id::kUnknownService);
+
+  db.submissions_.archived[{3, "AR88"}] = persistence::ArchivedSubmission{};  // the other owner's
+  ReplyOptionInput archive_link;
+  archive_link.archive = ReplyOptionInput::ArchiveLink{std::string("AR88")};
+  in.reply_options = {archive_link};
+  r = service.insert(owner, in, kNow);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().altinnErrorId() == error_id::kUnknownArchiveReference);
+  BOOST_TEST(db.correspondences_.creates == 0);
+}
+
+BOOST_AUTO_TEST_CASE(ForwardOnlyWithoutBackupAltinnIs30212WhenNoMailbox) {
+  CorrespondenceInput in = input();
+  in.attachments.push_back({"Brev", "brev.pdf", "", "Unspecified", "Default", false, "%PDF"});
+  SdpOptionsInput sdp;
+  sdp.primary_document_file_name = "brev.pdf";
+  sdp.setting = "ForwardOnly";
+  sdp.backup_altinn = false;
+  in.sdp = sdp;
+  auto r = service.insert(owner, in, kNow);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().altinnErrorId() == error_id::kNoDigitalMailbox);
+  BOOST_TEST(db.correspondences_.creates == 0);
+  BOOST_TEST(files.blobs.empty());
+  in.sdp->setting = "CopyAltinn";  // CopyAltinn never fails for want of a mailbox
+  BOOST_TEST(service.insert(owner, in, kNow).ok());
+}
+
+namespace {
+struct DeliveringForwarder : SdpForwarder {
+  std::vector<std::string> routed;
+  Result<persistence::SdpStatus> route(const std::string& reportee, const persistence::SdpRecord&) override {
+    routed.push_back(reportee);
+    return persistence::SdpStatus::kSentMeldingsformidler;
+  }
+};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(AnotherForwarderDecidesTheLetterStatus) {
+  DeliveringForwarder forwarder;
+  CorrespondenceService with_provider{db, files, notifications, CorrespondenceLimits{{10, 1000, 1000}, 2, 2},
+                                      &forwarder};
+  CorrespondenceInput in = input();
+  in.attachments.push_back({"Brev", "brev.pdf", "", "Unspecified", "Default", false, "%PDF"});
+  SdpOptionsInput sdp;
+  sdp.primary_document_file_name = "brev.pdf";
+  sdp.backup_altinn = false;
+  in.sdp = sdp;
+  BOOST_REQUIRE(with_provider.insert(owner, in, kNow).ok());
+  BOOST_TEST(forwarder.routed.size() == 1u);
+  BOOST_TEST((db.correspondences_.rows.at(0).sdp->status == persistence::SdpStatus::kSentMeldingsformidler));
+}
+
+BOOST_AUTO_TEST_CASE(StatusDetailsCanAskForDigitalLettersOnly) {
+  BOOST_REQUIRE(service.insert(owner, input("plain"), kNow).ok());
+  CorrespondenceInput in = input("letter");
+  in.attachments.push_back({"Brev", "brev.pdf", "", "Unspecified", "Default", false, "%PDF"});
+  SdpOptionsInput sdp;
+  sdp.primary_document_file_name = "brev.pdf";
+  in.sdp = sdp;
+  BOOST_REQUIRE(service.insert(owner, in, kNow).ok());
+  CorrespondenceStatusFilter filter;
+  filter.service_code = "4711";
+  filter.service_edition = 1;
+  filter.only_digital_letters = true;
+  auto page = service.statusDetails(owner, filter);
+  BOOST_REQUIRE(page.ok());
+  BOOST_REQUIRE(page->items.size() == 1u);
+  BOOST_TEST(page->items[0].correspondence.external_shipment_reference == "letter");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -281,6 +281,36 @@ class FakeContacts : public ContactRepository {
     return out;
   }
   Status remove(const std::string& n) override { return rows.erase(n) ? Status::Ok() : Status::NotFound("none"); }
+
+  std::vector<RoleHolderRecord> roles;
+  std::map<Id, std::vector<std::string>> service_roles;
+  Result<std::vector<bool>> addRoles(const std::vector<RoleHolderRecord>& add) override {
+    std::vector<bool> added;
+    for (const auto& r : add) {
+      const bool held = std::find(roles.begin(), roles.end(), r) != roles.end();
+      if (!held) roles.push_back(r);
+      added.push_back(!held);
+    }
+    return added;
+  }
+  Status removeRole(const RoleHolderRecord& r) override {
+    auto it = std::find(roles.begin(), roles.end(), r);
+    if (it == roles.end()) return Status::NotFound("none");
+    roles.erase(it);
+    return Status::Ok();
+  }
+  Result<std::vector<RoleHolderRecord>> rolesOf(const std::string& organisation) override {
+    std::vector<RoleHolderRecord> out;
+    for (const auto& r : roles) {
+      if (r.organisation == organisation) out.push_back(r);
+    }
+    return out;
+  }
+  Status setServiceAccessRoles(Id service_id, const std::vector<std::string>& codes) override {
+    service_roles[service_id] = codes;
+    return Status::Ok();
+  }
+  Result<std::vector<std::string>> serviceAccessRoles(Id service_id) override { return service_roles[service_id]; }
 };
 
 class FakeNotifications : public NotificationRepository {
@@ -352,6 +382,7 @@ class FakeCorrespondences : public CorrespondenceRepository {
       if (r.owner_id != q.owner_id || (q.service_id && r.service_id != *q.service_id)) continue;
       if (q.reportee && r.reportee != *q.reportee) continue;
       if (q.current_status && r.status() != *q.current_status) continue;
+      if (q.only_digital_letters && !r.sdp) continue;
       if (!q.senders_references.empty() &&
           std::find(q.senders_references.begin(), q.senders_references.end(), r.external_shipment_reference) ==
               q.senders_references.end()) {

@@ -191,4 +191,82 @@ BOOST_AUTO_TEST_CASE(ContactRegisterIsNeededOnlyWhenItsRowCanMatter) {
   BOOST_TEST(with->messages[0].address == without->messages[0].address);
 }
 
+// Roles / Service: the organisation's own entry and the selected role holders.
+BOOST_AUTO_TEST_CASE(ProfileEndpointsReachTheOrganisationAndEveryRoleHolder) {
+  NotificationInput n = valid();
+  n.reportee = "910000004";
+  n.endpoints = {{TransportType::kEmail, ""}, {TransportType::kSmsPreferred, ""}};
+  const ContactRecord org{"910000004", "post@firma.no", "", false, 1044};
+  const std::vector<ContactRecord> holders = {{"01019010046", "dagl@firma.no", "+4791111111", false, 2068},
+                                              {"01019010127", "regna@firma.no", "", false, 1033}};
+  auto plan = planMessages(n, org, holders);
+  BOOST_REQUIRE(plan.ok());
+  std::vector<std::string> addresses;
+  for (const auto& m : plan->messages) addresses.push_back(m.address);
+  const std::vector<std::string> expected = {"post@firma.no", "dagl@firma.no", "regna@firma.no", "+4791111111"};
+  BOOST_TEST(addresses == expected, boost::test_tools::per_element());
+  // Each message carries its recipient's preferred language.
+  BOOST_TEST(plan->messages[0].language_id == 1044);
+  BOOST_TEST(plan->messages[1].language_id == 2068);
+  BOOST_TEST(plan->messages[2].language_id == 1033);
+  BOOST_TEST(plan->messages[3].language_id == 2068);
+}
+
+BOOST_AUTO_TEST_CASE(RoleHoldersAloneAreEnoughWhenTheOrganisationIsNotInTheRegister) {
+  NotificationInput n = valid();
+  n.reportee = "910000004";
+  n.endpoints = {{TransportType::kSms, ""}};
+  auto plan = planMessages(n, std::nullopt, {{"01019010046", "", "+4791111111", false, 1044}});
+  BOOST_REQUIRE(plan.ok());
+  BOOST_REQUIRE(plan->messages.size() == 1u);
+  BOOST_TEST(plan->messages[0].address == "+4791111111");
+  BOOST_TEST(plan->messages[0].from_profile);
+}
+
+BOOST_AUTO_TEST_CASE(NoRecipientWithTheTransportsAddressGivesItsErrorId) {
+  NotificationInput n = valid();
+  n.reportee = "910000004";
+  n.endpoints = {{TransportType::kSms, ""}};
+  auto plan = planMessages(n, ContactRecord{"910000004", "post@firma.no", "", false, 1044},
+                           {{"01019010046", "dagl@firma.no", "", false, 1044}});
+  BOOST_TEST(plan.status().altinnErrorId() == 30302);
+}
+
+BOOST_AUTO_TEST_CASE(ReservedRoleHoldersAreLeftOutWhenReservable) {
+  NotificationInput n = valid();
+  n.reportee = "910000004";
+  n.endpoints = {{TransportType::kEmail, ""}};
+  n.is_reservable = true;
+  const std::vector<ContactRecord> holders = {{"01019010046", "dagl@firma.no", "", true, 1044},
+                                              {"01019010127", "regna@firma.no", "", false, 1044}};
+  auto plan = planMessages(n, std::nullopt, holders);
+  BOOST_REQUIRE(plan.ok());
+  BOOST_TEST(plan->reserved_role_holders == 1);
+  BOOST_TEST(!plan->reserved);
+  BOOST_REQUIRE(plan->messages.size() == 1u);
+  BOOST_TEST(plan->messages[0].address == "regna@firma.no");
+
+  // Everyone the register would give is reserved: the notification is reserved, not a fault.
+  plan = planMessages(n, std::nullopt, {holders[0]});
+  BOOST_REQUIRE(plan.ok());
+  BOOST_TEST(plan->reserved);
+  BOOST_TEST(plan->messages.empty());
+
+  // Not reservable: the reservation does not count.
+  n.is_reservable = false;
+  plan = planMessages(n, std::nullopt, holders);
+  BOOST_REQUIRE(plan.ok());
+  BOOST_TEST(plan->messages.size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(AnExplicitAddressIgnoresRoleHolders) {
+  NotificationInput n = valid();
+  n.reportee = "910000004";
+  n.endpoints = {{TransportType::kEmail, "named@example.no"}};
+  auto plan = planMessages(n, std::nullopt, {{"01019010046", "dagl@firma.no", "", false, 1044}});
+  BOOST_REQUIRE(plan.ok());
+  BOOST_REQUIRE(plan->messages.size() == 1u);
+  BOOST_TEST(plan->messages[0].address == "named@example.no");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

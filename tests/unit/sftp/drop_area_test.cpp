@@ -105,6 +105,57 @@ BOOST_AUTO_TEST_CASE(BrokerOrganisationsGetAccountsOfTheirOwnUnderOrgs) {
   BOOST_TEST(fs::is_directory(area->ownerRoot("ETAT")));
 }
 
+BOOST_AUTO_TEST_CASE(ARemovedOrganisationLosesKeysAndAccountAndKeepsItsFoldersUnlessPurged) {
+  testing::ScratchDir dir;
+  auto area = sftp::DropArea::create((dir.path() / "drop").string(), 61000);
+  BOOST_REQUIRE(area.ok());
+  for (const char* org : {"920000002", "920000010", "920000029"}) {
+    BOOST_REQUIRE(area->registerOrganisation(org, std::string("sys-") + org).ok());
+    BOOST_REQUIRE(area->addKey(std::string("org") + org, kKey).ok());
+  }
+  BOOST_REQUIRE(area->provision({{4, "ETAT"}}).ok());
+  const sftp::SftpAccount a = area->organisations()->at(0).account();
+  std::ofstream(area->folder(a, sftp::Folder::kOutbound) / "given.zip") << "bytes";
+  const fs::path markers = area->root() / "etc" / "broker-delivered" / "org920000002";
+  fs::create_directories(markers);
+
+  BOOST_REQUIRE(area->unregisterOrganisation("920000002", false).ok());
+  BOOST_REQUIRE(area->provision({{4, "ETAT"}}).ok());
+  auto orgs = area->organisations();
+  BOOST_REQUIRE(orgs.ok());
+  BOOST_REQUIRE_EQUAL(orgs->size(), 2u);
+  BOOST_TEST(orgs->at(0).org_number == "920000010");
+  BOOST_TEST(!fs::exists(area->authorizedKeysFile("org920000002")));
+  BOOST_TEST(area->keys("org920000010")->size() == 1u);  // the others keep theirs
+  const std::string passwd = slurp(area->passwdFile());
+  BOOST_TEST(passwd.find("org920000002:") == std::string::npos);
+  BOOST_TEST(passwd.find("\norg920000010:x:1061002:") != std::string::npos);
+  BOOST_TEST(passwd.find("\nETAT:x:61004:") != std::string::npos);
+  BOOST_TEST(slurp(area->groupFile()).find("\nsftp-orgs:x:1061000:org920000010,org920000029\n") != std::string::npos);
+  BOOST_TEST(fs::exists(area->folder(a, sftp::Folder::kOutbound) / "given.zip"));  // kept without --purge
+  BOOST_TEST(fs::is_directory(markers));
+  BOOST_TEST(area->unregisterOrganisation("920000002", false).code() == StatusCode::kNotFound);  // gone already
+  BOOST_TEST(area->unregisterOrganisation("920000037", false).code() == StatusCode::kNotFound);
+  BOOST_TEST(area->unregisterOrganisation("9200", true).code() == StatusCode::kInvalidArgument);
+
+  // Its number stays reserved: a new organisation gets another, and it gets its own back.
+  BOOST_REQUIRE(area->registerOrganisation("920000037", "sys-d").ok());
+  BOOST_TEST(area->organisations()->back().number == 4);
+  BOOST_REQUIRE(area->registerOrganisation("920000002", "sys-a").ok());
+  BOOST_TEST(area->organisations()->at(0).number == 1);
+
+  // --purge: the chroot and the delivery record go too, and the number is free again.
+  BOOST_REQUIRE(area->unregisterOrganisation("920000002", true).ok());
+  BOOST_TEST(!fs::exists(area->accountRoot(a)));
+  BOOST_TEST(!fs::exists(markers));
+  BOOST_TEST(slurp(area->root() / "etc" / "broker-orgs").find("920000002") == std::string::npos);
+  BOOST_TEST(fs::is_directory(area->accountRoot(area->organisations()->at(0).account())));
+  // A removed organisation's folders can still be purged later.
+  BOOST_REQUIRE(area->unregisterOrganisation("920000010", false).ok());
+  BOOST_REQUIRE(area->unregisterOrganisation("920000010", true).ok());
+  BOOST_TEST(!fs::exists(area->root() / "orgs" / "org920000010"));
+}
+
 BOOST_AUTO_TEST_CASE(RelativeRootIsRefused) {
   BOOST_TEST(sftp::DropArea::create("relative/drop", 61000).status().code() == StatusCode::kInvalidArgument);
 }
