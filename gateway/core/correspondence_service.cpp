@@ -31,6 +31,7 @@ CorrespondenceService::CorrespondenceService(persistence::Database& database, pe
       files_(files),
       notifications_(notifications),
       limits_(limits),
+      services_(database, std::chrono::seconds(limits.lookup_cache_seconds)),
       sdp_(sdp ? *sdp : static_cast<SdpForwarder&>(no_mailbox_)) {}
 
 Result<std::vector<persistence::CorrespondenceReplyOptionRecord>> CorrespondenceService::replyOptionsOf(
@@ -100,7 +101,7 @@ Result<std::optional<persistence::SdpRecord>> CorrespondenceService::digitalLett
 
 Result<persistence::ServiceRecord> CorrespondenceService::ownService(const persistence::SystemRecord& owner_system,
                                                                      const std::string& code, int edition) {
-  auto service = database_.services().find(code, edition);
+  auto service = services_.find(code, edition);
   if (!service.ok()) return service.status();
   if (!service.value()) {
     return Status::InvalidArgument("ServiceCode/ServiceEdition name no service", error_id::kUnknownService);

@@ -18,6 +18,7 @@
 #include "common/status.h"
 #include "core/correspondence_rules.h"
 #include "core/sdp_forwarder.h"
+#include "core/service_lookup.h"
 #include "persistence/database.h"
 #include "persistence/file_store.h"
 
@@ -29,6 +30,7 @@ struct CorrespondenceLimits {
   correspondence::AttachmentLimits attachments;
   int max_status_results = 1000;  // GetCorrespondenceStatusDetails/History: then LimitReached
   int max_inbox_results = 500;    // GetCorrespondenceListBasic: then LimitReached
+  int lookup_cache_seconds = 5;   // service definitions (ServiceLookup); 0 = always ask the database
 };
 
 // SdpSearchOptions of the V3 filter: search the digital letters too, and the correspondences only
@@ -122,6 +124,7 @@ class CorrespondenceService {
   persistence::FileStore& files_;
   NotificationService& notifications_;
   CorrespondenceLimits limits_;
+  ServiceLookup services_;
   NoMailboxSdpForwarder no_mailbox_;
   SdpForwarder& sdp_;
 };

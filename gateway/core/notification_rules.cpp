@@ -136,6 +136,18 @@ std::optional<persistence::NotificationTemplateRecord> selectTemplate(
   return templates.front();
 }
 
+namespace {
+
+bool hasEndpointWithoutAddress(const NotificationInput& in) {
+  return std::any_of(in.endpoints.begin(), in.endpoints.end(), [](const EndpointInput& e) { return e.address.empty(); });
+}
+
+}  // namespace
+
+bool needsContactRegister(const NotificationInput& in) {
+  return hasEndpointWithoutAddress(in) || in.is_reservable.value_or(false) || !in.language_id;
+}
+
 Result<Plan> planMessages(const NotificationInput& in, const std::optional<persistence::ContactRecord>& contact,
                           const std::vector<persistence::ContactRecord>& role_holders) {
   Plan plan;
@@ -154,9 +166,7 @@ Result<Plan> planMessages(const NotificationInput& in, const std::optional<persi
       recipients.push_back(&holder);
     }
   }
-  const bool needs_register = std::any_of(in.endpoints.begin(), in.endpoints.end(),
-                                          [](const EndpointInput& e) { return e.address.empty(); });
-  if (needs_register && recipients.empty()) {
+  if (hasEndpointWithoutAddress(in) && recipients.empty()) {
     if (plan.reserved_role_holders > 0) {
       plan.reserved = true;  // everyone the register would give is reserved
       return plan;

@@ -110,6 +110,12 @@ struct Plan {
   std::vector<PlannedMessage> messages;
 };
 
+// Whether the contact register row of the reportee can change what is sent for this notification:
+// an endpoint without ReceiverAddress (addresses from the register), IsReservable (the reservation
+// flag) or no LanguageID (the preferred language). When false, planMessages and the template choice
+// give the same result with or without the row, so the caller need not read it.
+bool needsContactRegister(const NotificationInput& input);
+
 // Resolves every endpoint of a checked notification to addresses. `contact` is the reportee's row in
 // the contact register, if any; `role_holders` the contact rows of the persons selected by Roles /
 // Service (selectRoleHolders, notification_recipients.h), empty without them.

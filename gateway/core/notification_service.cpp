@@ -1,5 +1,6 @@
 #include "core/notification_service.h"
 
+#include <chrono>
 #include <ctime>
 #include <map>
 
@@ -13,7 +14,14 @@ using persistence::OutboxMessage;
 using persistence::OutboxTransport;
 
 NotificationService::NotificationService(persistence::Database& database, NotificationLimits limits)
-    : database_(database), limits_(limits) {}
+    : database_(database), limits_(limits), templates_(std::chrono::seconds(limits.lookup_cache_seconds)) {}
+
+Result<std::vector<persistence::NotificationTemplateRecord>> NotificationService::templatesOf(const std::string& type) {
+  if (auto hit = templates_.get(type)) return std::move(*hit);
+  auto loaded = database_.notifications().templatesOf(type);
+  if (loaded.ok() && !loaded->empty()) templates_.put(type, loaded.value());
+  return loaded;
+}
 
 // Per request: the role register and service grants already read (a request may name one
 // organisation or service many times).
@@ -42,11 +50,15 @@ Result<PreparedNotifications> NotificationService::prepare(const persistence::Sy
   }
 
   std::vector<std::string> reportees;
-  for (const NotificationInput& n : notifications) reportees.push_back(*n.reportee);
-  auto contacts = database_.contacts().findMany(reportees);
-  if (!contacts.ok()) return contacts.status();
+  for (const NotificationInput& n : notifications) {
+    if (needsContactRegister(n)) reportees.push_back(*n.reportee);
+  }
   std::map<std::string, persistence::ContactRecord> contact_of;
-  for (auto& c : contacts.value()) contact_of.emplace(c.party_number, c);
+  if (!reportees.empty()) {
+    auto contacts = database_.contacts().findMany(reportees);
+    if (!contacts.ok()) return contacts.status();
+    for (auto& c : contacts.value()) contact_of.emplace(c.party_number, c);
+  }
 
   std::map<std::string, std::vector<persistence::NotificationTemplateRecord>> templates_of;
   RoleLookups lookups;
@@ -56,7 +68,7 @@ Result<PreparedNotifications> NotificationService::prepare(const persistence::Sy
   for (const NotificationInput& n : notifications) {
     auto templates = templates_of.find(*n.notification_type);
     if (templates == templates_of.end()) {
-      auto loaded = database_.notifications().templatesOf(*n.notification_type);
+      auto loaded = templatesOf(*n.notification_type);
       if (!loaded.ok()) return loaded.status();
       templates = templates_of.emplace(*n.notification_type, std::move(loaded).value()).first;
     }

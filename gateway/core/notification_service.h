@@ -10,13 +10,15 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/ttl_cache.h"
 #include "core/notification_rules.h"
 #include "persistence/database.h"
 
 namespace gateway::core {
 
 struct NotificationLimits {
-  int max_per_request = 50;  // 40014 beyond this
+  int max_per_request = 50;      // 40014 beyond this
+  int lookup_cache_seconds = 5;  // notification templates (found ones); 0 = always ask the database
 };
 
 struct NotificationEndpointResult {
@@ -43,7 +45,9 @@ class NotificationService {
   NotificationService(persistence::Database& database, NotificationLimits limits);
 
   // Everything send() does except storing: checks every notification, resolves addresses through
-  // the contact register and fills the templates. The caller stores `outbox` in its own transaction
+  // the contact register (read only for notifications that need it, notification::needsContactRegister)
+  // and fills the templates (remembered for lookup_cache_seconds: a changed template is used within
+  // that time). The caller stores `outbox` in its own transaction
   // (CorrespondenceService does, together with the correspondence). Same errors as send().
   Result<PreparedNotifications> prepare(const persistence::SystemRecord& owner_system,
                                         const std::vector<notification::NotificationInput>& notifications);
@@ -54,6 +58,8 @@ class NotificationService {
                                                const std::vector<notification::NotificationInput>& notifications);
 
  private:
+  // The templates of a notification type (empty: no such type), remembered when found.
+  Result<std::vector<persistence::NotificationTemplateRecord>> templatesOf(const std::string& notification_type);
   struct RoleLookups;
   // The contact rows of the role holders that `n`'s Roles / Service select (organisations only;
   // empty without Roles and Service). Errors: 40013 (see serviceAccessRoles), kUnavailable.
@@ -66,6 +72,7 @@ class NotificationService {
 
   persistence::Database& database_;
   NotificationLimits limits_;
+  TtlCache<std::vector<persistence::NotificationTemplateRecord>> templates_;
 };
 
 }  // namespace gateway::core

@@ -25,12 +25,12 @@ Services::Services(persistence::Database& database, persistence::FileStore& file
       subscriptions_(std::make_unique<SubscriptionService>(database)),
       service_rights_(std::make_unique<ServiceRightsService>(database, limits.max_rights_rules)),
       notifications_(std::make_unique<NotificationService>(
-          database, NotificationLimits{limits.max_notifications_per_request})),
+          database, NotificationLimits{limits.max_notifications_per_request, limits.lookup_cache_seconds})),
       correspondences_(std::make_unique<CorrespondenceService>(
           database, files, *notifications_,
           CorrespondenceLimits{{limits.max_attachments, limits.max_attachment_bytes, limits.max_form_data_bytes},
-                               limits.max_correspondence_status,
-                               limits.max_correspondence_inbox})),
+                               limits.max_correspondence_status, limits.max_correspondence_inbox,
+                               limits.lookup_cache_seconds})),
       streamed_attachments_(std::make_unique<StreamedAttachmentService>(database, files, limits)),
       batch_logging_(std::make_unique<BatchLoggingService>(database)),
       brokers_(std::make_unique<BrokerService>(database, files, limits)) {}

@@ -59,17 +59,8 @@ SubmissionService::SubmissionService(persistence::Database& database, persistenc
     : database_(database),
       files_(files),
       limits_(limits),
-      services_(std::chrono::seconds(limits.lookup_cache_seconds)),
+      services_(database, std::chrono::seconds(limits.lookup_cache_seconds)),
       grants_(std::chrono::seconds(limits.lookup_cache_seconds)) {}
-
-Result<std::optional<persistence::ServiceRecord>> SubmissionService::findService(const std::string& code,
-                                                                                  int edition) {
-  const std::string key = code + '\0' + std::to_string(edition);
-  if (auto hit = services_.get(key)) return std::optional<persistence::ServiceRecord>(std::move(*hit));
-  auto found = database_.services().find(code, edition);
-  if (found.ok() && found.value()) services_.put(key, *found.value());
-  return found;
-}
 
 Result<bool> SubmissionService::mayActFor(persistence::Id system_id, const std::string& reportee) {
   const std::string key = std::to_string(system_id) + '\0' + reportee;
@@ -147,7 +138,7 @@ Result<SubmissionOutcome> SubmissionService::submit(const persistence::SystemRec
   if (!in.service_code || in.service_code->empty() || !in.service_edition) {
     return Status::InvalidArgument("FormTasks.ServiceCode and FormTasks.ServiceEdition are required");
   }
-  auto service = findService(*in.service_code, *in.service_edition);
+  auto service = services_.find(*in.service_code, *in.service_edition);
   if (!service.ok()) return service.status();
   if (!service.value()) {
     return Status::InvalidArgument("no service with code " + *in.service_code + " and edition " +

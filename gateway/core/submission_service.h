@@ -9,6 +9,7 @@
 
 #include "common/status.h"
 #include "common/ttl_cache.h"
+#include "core/service_lookup.h"
 #include "core/services.h"
 #include "persistence/records.h"
 
@@ -61,7 +62,6 @@ class SubmissionService {
 
  private:
   Status validate(const SubmissionInput& input, const persistence::ServiceRecord& service) const;
-  Result<std::optional<persistence::ServiceRecord>> findService(const std::string& code, int edition);
   Result<bool> mayActFor(persistence::Id system_id, const std::string& reportee);
   // The prefilled form task the main form's ParentReference names, when it names one: it must be
   // an instantiated, currently valid task of the same reportee and service (kInvalidArgument).
@@ -71,7 +71,7 @@ class SubmissionService {
   persistence::Database& database_;
   persistence::FileStore& files_;
   CoreLimits limits_;
-  TtlCache<persistence::ServiceRecord> services_;
+  ServiceLookup services_;
   TtlCache<bool> grants_;
 };
 

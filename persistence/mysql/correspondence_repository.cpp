@@ -1,10 +1,12 @@
 // CorrespondenceRepository: correspondences, their attachments, their receipt and their outbox rows.
-// create() writes everything of one InsertCorrespondence in one transaction; reads are scoped in SQL
+// create() writes everything of an InsertCorrespondence in one transaction, batched with concurrent
+// ones by group commit (correspondence_batch.h); reads are scoped in SQL
 // by owner (status details) or by reportee and visibility time (the end-user inbox).
 
 #include <memory>
 
 #include "correspondence_options.h"
+#include "group_write.h"
 #include "mysql_repositories.h"
 #include "sql_util.h"
 
@@ -103,103 +105,29 @@ void loadAttachments(Session& session, CorrespondenceRecord& c) {
 
 }  // namespace
 
+MysqlCorrespondenceRepository::MysqlCorrespondenceRepository(ConnectionManager& db)
+    : db_(db),
+      group_commit_(makeGroupCommit<NewCorrespondence, Result<Created>>(
+          db.config(), [this](const std::vector<const NewCorrespondence*>& batch) { return writeBatch(batch); },
+          correspondenceWeight)) {}
+
 Result<CorrespondenceRepository::Created> MysqlCorrespondenceRepository::create(
     const CorrespondenceRecord& c, const std::vector<OutboxMessage>& notifications, const std::string& receipt_text) {
-  Created created;
-  Status status = db_.runInTransaction("correspondence.create", [&](Session& session) {
-    auto& insert = session.prepare(
-        "INSERT INTO correspondence (owner_id, system_id, service_id, reportee, external_shipment_reference, "
-        "archive_reference, language_code, message_title, message_summary, message_body, custom_message_data, "
-        "message_sender, case_id, allow_forwarding, is_reservable, visible_at, due_at, allow_system_delete_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " +
-        std::string(kDatetimeFromEpochParam) + ", IF(? = 0, NULL, " + kDatetimeFromEpochParam + "), IF(? = 0, NULL, " +
-        kDatetimeFromEpochParam + ")) RETURNING id, " + epochOf("created_at"));
-    Params p(insert);
-    p.id(c.owner_id)
-        .id(c.system_id)
-        .id(c.service_id)
-        .str(c.reportee)
-        .str(c.external_shipment_reference)
-        .str(c.archive_reference)
-        .str(c.language_code)
-        .str(c.title)
-        .str(c.summary)
-        .str(c.body)
-        .str(c.custom_message_data)
-        .str(c.message_sender)
-        .optI32(c.case_id)
-        .boolean(c.allow_forwarding);
-    if (c.is_reservable) {
-      insert.setBoolean(15, *c.is_reservable);
-    } else {
-      insert.setNull(15, sql::DataType::TINYINT);
-    }
-    unsigned index = 15;
-    insert.setInt64(++index, static_cast<std::int64_t>(c.visible_at));
-    insert.setInt(++index, c.due_at ? 1 : 0);
-    insert.setInt64(++index, static_cast<std::int64_t>(c.due_at.value_or(0)));
-    insert.setInt(++index, c.allow_system_delete_at ? 1 : 0);
-    insert.setInt64(++index, static_cast<std::int64_t>(c.allow_system_delete_at.value_or(0)));
-    std::unique_ptr<sql::ResultSet> rows(insert.executeQuery());
-    rows->next();
-    const Id id = rows->getInt64(1);
-    created.correspondence_id = id;
-    if (hasCorrespondenceOptions(c)) writeCorrespondenceOptions(session, id, c);
+  return group_commit_.submit(NewCorrespondence{c, notifications, receipt_text});
+}
 
-    if (!c.attachments.empty()) {
-      auto& attachment = session.prepare(
-          "INSERT INTO correspondence_attachment (correspondence_id, name, file_name, senders_reference, "
-          "function_type, destination_type, encrypted, size, sha256, storage_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      for (const auto& a : c.attachments) {
-        Params(attachment)
-            .id(id)
-            .str(a.name)
-            .str(a.file_name)
-            .str(a.senders_reference)
-            .str(a.function_type)
-            .str(a.destination_type)
-            .boolean(a.encrypted)
-            .i64(a.size)
-            .str(a.sha256_hex)
-            .str(a.storage_key);
-        attachment.executeUpdate();
-      }
-    }
-    if (!c.xml_attachments.empty()) {
-      auto& xml = session.prepare(
-          "INSERT INTO correspondence_xml_attachment (correspondence_id, senders_reference, data_format_id, "
-          "data_format_version, logical_form_id, form_data) VALUES (?, ?, ?, ?, ?, ?)");
-      for (const auto& x : c.xml_attachments) {
-        Params(xml).id(id).str(x.senders_reference).str(x.data_format_id).optI32(x.data_format_version)
-            .optI32(x.logical_form_id).str(x.form_data);
-        xml.executeUpdate();
-      }
-    }
-
-    const Id receipt_id =
-        insertReceipt(session, std::nullopt, "Correspondence", ReceiptStatus::kOk, receipt_text, "", c.owner_id,
-                      std::nullopt);
-    insertReceiptReferences(session, receipt_id,
-                            {{"ExternalShipmentReference", c.external_shipment_reference},
-                             {"ReceiversReference", std::to_string(id)}});
-    auto& link = session.prepare("UPDATE correspondence SET receipt_id = ? WHERE id = ?");
-    Params(link).id(receipt_id).id(id);
-    link.executeUpdate();
-
-    if (!notifications.empty()) insertOutboxMessages(session, notifications, id);
-
-    auto receipts = loadReceipts(session, {receipt_id});
-    if (receipts.empty()) return Status::Internal("correspondence receipt vanished");
-    created.receipt = std::move(receipts.front());
-    return Status::Ok();
-  });
-  if (!status.ok()) {
-    if (status.code() == StatusCode::kAlreadyExists) {
-      return Status::AlreadyExists("ExternalShipmentReference was used before by this service owner");
-    }
-    return status;
-  }
-  return created;
+std::vector<Result<CorrespondenceRepository::Created>> MysqlCorrespondenceRepository::writeBatch(
+    const std::vector<const NewCorrespondence*>& batch) {
+  return writeBatchOrEachAlone<NewCorrespondence, Created>(
+      db_, "correspondence.create", "correspondence.batch", batch,
+      [](Session& session, const std::vector<const NewCorrespondence*>& items, std::vector<Created>& created) {
+        created = insertCorrespondenceBatch(session, items);
+        return Status::Ok();
+      },
+      [](const Status& failed) {
+        if (failed.code() != StatusCode::kAlreadyExists) return failed;
+        return Status::AlreadyExists("ExternalShipmentReference was used before by this service owner");
+      });
 }
 
 Result<CorrespondenceRepository::StatusPage> MysqlCorrespondenceRepository::statusDetails(const StatusQuery& q) {

@@ -6,6 +6,7 @@
 
 #include "common/group_commit.h"
 #include "connection_manager.h"
+#include "correspondence_batch.h"
 #include "persistence/correspondence_repository.h"
 #include "persistence/broker_repository.h"
 #include "persistence/repositories.h"
@@ -231,9 +232,14 @@ class MysqlNotificationRepository final : public NotificationRepository {
   ConnectionManager& db_;
 };
 
+// create() goes through group commit as submissions do (same db.group_commit_* settings): concurrent
+// inserts are written together, one transaction and one multi-row INSERT per table
+// (correspondence_batch.h), each caller answered once the transaction holding its correspondence has
+// committed. A failing batch is rolled back and written again one by one, so a reused
+// ExternalShipmentReference (decided by the unique key) fails alone with kAlreadyExists.
 class MysqlCorrespondenceRepository final : public CorrespondenceRepository {
  public:
-  explicit MysqlCorrespondenceRepository(ConnectionManager& db) : db_(db) {}
+  explicit MysqlCorrespondenceRepository(ConnectionManager& db);
   Result<Created> create(const CorrespondenceRecord& correspondence, const std::vector<OutboxMessage>& notifications,
                          const std::string& receipt_text) override;
   Result<StatusPage> statusDetails(const StatusQuery& query) override;
@@ -244,14 +250,21 @@ class MysqlCorrespondenceRepository final : public CorrespondenceRepository {
   Status markDeleted(const std::string& reportee, Id correspondence_id, std::time_t now) override;
 
  private:
+  std::vector<Result<Created>> writeBatch(const std::vector<const NewCorrespondence*>& batch);
+
   ConnectionManager& db_;
+  GroupCommit<NewCorrespondence, Result<Created>> group_commit_;
 };
 
-// Inside the caller's transaction (notification_repository.cpp): inserts the outbox rows, linked to
-// `correspondence_id` when given, and returns their ids in order. Shared by standalone notifications
-// and correspondences so both feed the one outbox the delivery worker drains.
-std::vector<Id> insertOutboxMessages(Session& session, const std::vector<OutboxMessage>& messages,
-                                     std::optional<Id> correspondence_id);
+// Inside the caller's transaction (notification_repository.cpp): inserts the outbox rows (multi-row
+// INSERTs, batch_insert.h), each linked to its correspondence when it has one, and returns their ids
+// in order. Shared by standalone notifications and correspondences so both feed the one outbox the
+// delivery worker drains. `message` is borrowed for the call.
+struct OutboxRow {
+  const OutboxMessage* message = nullptr;
+  std::optional<Id> correspondence_id;
+};
+std::vector<Id> insertOutboxRows(Session& session, const std::vector<OutboxRow>& rows);
 
 // owner_batch (owner_batch.cpp): the service owners' externalBatchId duplicate rule, kind "PreFill"
 // or "Subscription". claimOwnerBatch throws the duplicate-key SQLException (-> kAlreadyExists)

@@ -6,6 +6,7 @@
 #include <memory>
 #include <random>
 
+#include "batch_insert.h"
 #include "mysql_repositories.h"
 #include "sql_util.h"
 
@@ -109,37 +110,41 @@ Result<std::vector<NotificationTemplateRecord>> MysqlNotificationRepository::lis
   return found;
 }
 
-std::vector<Id> insertOutboxMessages(Session& session, const std::vector<OutboxMessage>& messages,
-                                     std::optional<Id> correspondence_id) {
-  std::vector<Id> ids;
-  auto& statement = session.prepare(
-      "INSERT INTO notification_outbox (owner_id, system_id, reportee, notification_type, transport, recipient, "
-      "from_address, subject, body, next_attempt_at, correspondence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, " +
-      std::string(kDatetimeFromEpochParam) + ", ?) RETURNING id");
-  for (const OutboxMessage& m : messages) {
-    Params(statement)
-        .id(m.owner_id)
-        .id(m.system_id)
-        .str(m.reportee)
-        .str(m.notification_type)
-        .str(outboxTransportName(m.transport))
-        .str(m.recipient)
-        .str(m.from_address)
-        .str(m.subject)
-        .str(m.body)
-        .i64(static_cast<std::int64_t>(m.next_attempt_at))
-        .optId(correspondence_id);
-    std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-    rows->next();
-    ids.push_back(rows->getInt64(1));
-  }
+std::vector<Id> insertOutboxRows(Session& session, const std::vector<OutboxRow>& rows) {
+  std::vector<Id> ids(rows.size());
+  insertRows(session,
+             {"INSERT INTO notification_outbox (owner_id, system_id, reportee, notification_type, transport, recipient, "
+              "from_address, subject, body, next_attempt_at, correspondence_id) VALUES ",
+              std::string("(?,?,?,?,?,?,?,?,?,") + kDatetimeFromEpochParam + ",?)", " RETURNING id",
+              [&](Params& p, std::size_t row) {
+                const OutboxMessage& m = *rows[row].message;
+                p.id(m.owner_id)
+                    .id(m.system_id)
+                    .str(m.reportee)
+                    .str(m.notification_type)
+                    .str(outboxTransportName(m.transport))
+                    .str(m.recipient)
+                    .str(m.from_address)
+                    .str(m.subject)
+                    .str(m.body)
+                    .i64(static_cast<std::int64_t>(m.next_attempt_at))
+                    .optId(rows[row].correspondence_id);
+              },
+              [&](const sql::ResultSet& returned, std::size_t row) { ids[row] = returned.getInt64(1); },
+              [&](std::size_t row) {
+                const OutboxMessage& m = *rows[row].message;
+                return m.subject.size() + m.body.size() + m.recipient.size() + 128;
+              }},
+             rows.size());
   return ids;
 }
 
 Result<std::vector<Id>> MysqlNotificationRepository::enqueue(const std::vector<OutboxMessage>& messages) {
   std::vector<Id> ids;
   Status status = db_.runInTransaction("notification.enqueue", [&](Session& session) {
-    ids = insertOutboxMessages(session, messages, std::nullopt);
+    std::vector<OutboxRow> rows;
+    for (const OutboxMessage& m : messages) rows.push_back({&m, std::nullopt});
+    ids = insertOutboxRows(session, rows);
     return Status::Ok();
   });
   if (!status.ok()) return status;

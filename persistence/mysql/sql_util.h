@@ -47,21 +47,16 @@ class Params {
     statement_.setBoolean(++index_, value);
     return *this;
   }
-  Params& optId(const std::optional<Id>& value) {
-    if (value) {
-      statement_.setInt64(++index_, *value);
-    } else {
-      statement_.setNull(++index_, sql::DataType::BIGINT);
-    }
+  Params& null(int sql_type) {
+    statement_.setNull(++index_, sql_type);
     return *this;
   }
-  Params& optI32(const std::optional<int>& value) {
-    if (value) {
-      statement_.setInt(++index_, *value);
-    } else {
-      statement_.setNull(++index_, sql::DataType::INTEGER);
-    }
-    return *this;
+  // A value, or NULL when empty.
+  Params& optId(const std::optional<Id>& value) { return value ? id(*value) : null(sql::DataType::BIGINT); }
+  Params& optI64(const std::optional<std::int64_t>& value) { return value ? i64(*value) : null(sql::DataType::BIGINT); }
+  Params& optI32(const std::optional<int>& value) { return value ? i32(*value) : null(sql::DataType::INTEGER); }
+  Params& optBoolean(const std::optional<bool>& value) {
+    return value ? boolean(*value) : null(sql::DataType::TINYINT);
   }
   unsigned count() const { return index_; }
 

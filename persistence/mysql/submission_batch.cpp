@@ -1,75 +1,19 @@
 #include "submission_batch.h"
 
-#include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <algorithm>
-#include <functional>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
 
+#include "batch_insert.h"
 #include "sql_util.h"
 
 namespace gateway::persistence::mysql {
 namespace {
-
-// A statement inserts at most this many rows and, after the first row, at most about this many bytes
-// of values (under MariaDB's default max_allowed_packet of 16 MiB).
-constexpr std::size_t kMaxRowsPerStatement = 64;
-constexpr std::size_t kMaxStatementBytes = 4u << 20;
-
-using BindRow = std::function<void(Params&, std::size_t row)>;
-using ReadRow = std::function<void(const sql::ResultSet&, std::size_t row)>;
-
-struct RowsSpec {
-  std::string head;         // "INSERT INTO t (a, b) VALUES "
-  std::string tuple;        // "(?,?)"
-  std::string returning;    // "" or " RETURNING id, ..."; read_row gets the returned rows in order
-  BindRow bind_row;
-  ReadRow read_row;
-  std::function<std::size_t(std::size_t row)> bytes_of;  // optional: size of a row's values
-};
-
-void executeRows(Session& session, const RowsSpec& spec, std::size_t begin, std::size_t count) {
-  auto& statement = session.prepare(spec.head + placeholderRows(spec.tuple, count) + spec.returning);
-  Params params(statement);
-  for (std::size_t row = begin; row < begin + count; ++row) spec.bind_row(params, row);
-  if (spec.returning.empty()) {
-    statement.executeUpdate();
-    return;
-  }
-  std::unique_ptr<sql::ResultSet> rows(statement.executeQuery());
-  std::size_t row = begin;
-  while (rows->next()) {
-    if (row == begin + count) throw sql::SQLException("RETURNING gave more rows than inserted", "HY000", 0);
-    spec.read_row(*rows, row++);
-  }
-  if (row != begin + count) throw sql::SQLException("RETURNING gave fewer rows than inserted", "HY000", 0);
-}
-
-// Statement sizes are powers of two so that each connection prepares at most seven texts per table.
-void insertRows(Session& session, const RowsSpec& spec, std::size_t total) {
-  std::size_t begin = 0;
-  while (begin < total) {
-    std::size_t end = begin, bytes = 0;
-    while (end < total && end - begin < kMaxRowsPerStatement) {
-      const std::size_t row_bytes = spec.bytes_of ? spec.bytes_of(end) : 0;
-      if (end > begin && bytes + row_bytes > kMaxStatementBytes) break;
-      bytes += row_bytes;
-      ++end;
-    }
-    for (std::size_t left = end - begin; left > 0;) {
-      std::size_t size = kMaxRowsPerStatement;
-      while (size > left) size >>= 1;
-      executeRows(session, spec, begin, size);
-      begin += size;
-      left -= size;
-    }
-  }
-}
 
 struct ReferenceRow {
   std::size_t submission;

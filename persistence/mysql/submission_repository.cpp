@@ -2,11 +2,10 @@
 // sets and the shipment-status log.
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <memory>
 
-#include "common/log.h"
+#include "group_write.h"
 #include "mysql_repositories.h"
 #include "sql_util.h"
 #include "submission_batch.h"
@@ -50,10 +49,9 @@ std::size_t weightOf(const NewSubmission& s) {
 
 MysqlSubmissionRepository::MysqlSubmissionRepository(ConnectionManager& db)
     : db_(db),
-      group_commit_([this](const std::vector<const NewSubmission*>& batch) { return writeBatch(batch); },
-                    static_cast<std::size_t>(std::max(1, db.config().group_commit_max_submissions)),
-                    static_cast<std::size_t>(std::max(1L, db.config().group_commit_max_bytes)), weightOf,
-                    static_cast<std::size_t>(std::max(1, db.config().group_commit_writers))) {}
+      group_commit_(makeGroupCommit<NewSubmission, Result<SubmissionCreated>>(
+          db.config(), [this](const std::vector<const NewSubmission*>& batch) { return writeBatch(batch); },
+          weightOf)) {}
 
 Result<SubmissionCreated> MysqlSubmissionRepository::create(const NewSubmission& submission) {
   if (submission.system_id <= 0 || submission.service_id <= 0 || submission.owner_id <= 0) {
@@ -65,38 +63,22 @@ Result<SubmissionCreated> MysqlSubmissionRepository::create(const NewSubmission&
 
 std::vector<Result<SubmissionCreated>> MysqlSubmissionRepository::writeBatch(
     const std::vector<const NewSubmission*>& batch) {
-  std::vector<SubmissionCreated> created;
-  const auto started = std::chrono::steady_clock::now();
-  Status status = db_.runInTransaction("submission.create", [&](Session& session) {
-    created = insertSubmissionBatch(session, batch);
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (!batch[i]->prefill_instance_id) continue;
-      Status completed =
-          completePrefillInstance(session, *batch[i]->prefill_instance_id, created[i].submission_id, *batch[i]);
-      if (!completed.ok()) return completed;  // rolls the batch back; each is then written alone
-    }
-    return Status::Ok();
-  });
-  std::vector<Result<SubmissionCreated>> results;
-  results.reserve(batch.size());
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-  log::debug("submission.batch", {{"size", std::to_string(batch.size())}, {"us", std::to_string(us.count())},
-                                  {"ok", status.ok() ? "true" : "false"}});
-  if (status.ok()) {
-    for (SubmissionCreated& c : created) results.emplace_back(std::move(c));
-    return results;
-  }
-  if (batch.size() > 1 && status.code() != StatusCode::kUnavailable) {
-    // Something in the batch was refused (a reused end-user reference, a value too long, ...): the
-    // whole transaction was rolled back, so write each again alone and let each fail or pass on its own.
-    for (const NewSubmission* one : batch) results.push_back(std::move(writeBatch({one}).front()));
-    return results;
-  }
-  if (status.code() == StatusCode::kAlreadyExists) {
-    status = Status::AlreadyExists("a submission with this end-user system reference was already received");
-  }
-  for (std::size_t i = 0; i < batch.size(); ++i) results.emplace_back(status);
-  return results;
+  return writeBatchOrEachAlone<NewSubmission, SubmissionCreated>(
+      db_, "submission.create", "submission.batch", batch,
+      [](Session& session, const std::vector<const NewSubmission*>& items, std::vector<SubmissionCreated>& created) {
+        created = insertSubmissionBatch(session, items);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          if (!items[i]->prefill_instance_id) continue;
+          Status completed =
+              completePrefillInstance(session, *items[i]->prefill_instance_id, created[i].submission_id, *items[i]);
+          if (!completed.ok()) return completed;  // rolls the batch back; each is then written alone
+        }
+        return Status::Ok();
+      },
+      [](const Status& failed) {
+        if (failed.code() != StatusCode::kAlreadyExists) return failed;
+        return Status::AlreadyExists("a submission with this end-user system reference was already received");
+      });
 }
 
 Result<std::optional<ReceiptRecord>> MysqlSubmissionRepository::findReceiptByEndUserReference(

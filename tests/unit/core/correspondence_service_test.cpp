@@ -196,6 +196,18 @@ BOOST_AUTO_TEST_CASE(DeleteWaitsForAllowSystemDeleteDateTime) {
   BOOST_TEST(page->items.empty());
 }
 
+BOOST_AUTO_TEST_CASE(ServiceLookupsAreCachedButAnotherOwnersServiceStaysRefused) {
+  BOOST_REQUIRE(service.insert(owner, input("c-1"), kNow).ok());
+  BOOST_REQUIRE(service.insert(owner, input("c-2"), kNow).ok());
+  BOOST_TEST(db.services_.finds == 1);
+  // The cached service is still checked against the caller's owner on every request.
+  CorrespondenceInput in = input("c-3");
+  in.system_user_code = "ETAT2";
+  auto refused = service.insert(other_owner, in, kNow);
+  BOOST_TEST((refused.status().code() == StatusCode::kPermissionDenied));
+  BOOST_TEST(db.services_.finds == 1);
+}
+
 BOOST_AUTO_TEST_CASE(InsertStoresReplyOptionsOnBehalfOfAndNoMailboxLetter) {
   persistence::ArchivedSubmission archived;
   archived.archive_reference = "AR77";

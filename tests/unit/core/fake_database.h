@@ -32,7 +32,9 @@ class FakeSystems : public SystemRepository {
 class FakeServices : public ServiceRepository {
  public:
   std::vector<ServiceRecord> services;
+  int finds = 0;  // calls of find()
   Result<std::optional<ServiceRecord>> find(const std::string& code, int edition) override {
+    ++finds;
     for (const auto& s : services)
       if (s.code == code && s.edition == edition) return std::optional<ServiceRecord>(s);
     return std::optional<ServiceRecord>();
@@ -269,7 +271,9 @@ class FakeContacts : public ContactRepository {
     if (it == rows.end()) return std::optional<ContactRecord>();
     return std::optional<ContactRecord>(it->second);
   }
+  int many_lookups = 0;  // calls of findMany()
   Result<std::vector<ContactRecord>> findMany(const std::vector<std::string>& numbers) override {
+    ++many_lookups;
     std::vector<ContactRecord> out;
     for (const auto& n : numbers) {
       if (auto it = rows.find(n); it != rows.end()) out.push_back(it->second);
@@ -317,7 +321,9 @@ class FakeNotifications : public NotificationRepository {
     templates.push_back(t);
     return Status::Ok();
   }
+  int template_reads = 0;  // calls of templatesOf()
   Result<std::vector<NotificationTemplateRecord>> templatesOf(const std::string& type) override {
+    ++template_reads;
     std::vector<NotificationTemplateRecord> out;
     for (const auto& t : templates) {
       if (t.notification_type == type) out.push_back(t);

@@ -167,6 +167,30 @@ BOOST_AUTO_TEST_CASE(ReservationIsHonouredOnlyWhenReservable) {
   BOOST_TEST(plan->messages.size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(ContactRegisterIsNeededOnlyWhenItsRowCanMatter) {
+  NotificationInput n = valid();  // an address, a language, not reservable
+  BOOST_TEST(!needsContactRegister(n));
+  n.is_reservable = false;
+  BOOST_TEST(!needsContactRegister(n));
+  n.is_reservable = true;  // the reservation flag decides
+  BOOST_TEST(needsContactRegister(n));
+  n = valid();
+  n.language_id.reset();  // the preferred language decides
+  BOOST_TEST(needsContactRegister(n));
+  n = valid();
+  n.endpoints.push_back({TransportType::kSms, ""});  // the mobile number comes from the register
+  BOOST_TEST(needsContactRegister(n));
+  // Without the row, a notification that does not need it is planned the same as with it.
+  ContactRecord reserved{kPerson, "other@example.no", "+4791234567", true, 2068};
+  n = valid();
+  auto with = planMessages(n, reserved), without = planMessages(n, std::nullopt);
+  BOOST_REQUIRE(with.ok());
+  BOOST_REQUIRE(without.ok());
+  BOOST_TEST(with->reserved == without->reserved);
+  BOOST_REQUIRE(with->messages.size() == without->messages.size());
+  BOOST_TEST(with->messages[0].address == without->messages[0].address);
+}
+
 // Roles / Service: the organisation's own entry and the selected role holders.
 BOOST_AUTO_TEST_CASE(ProfileEndpointsReachTheOrganisationAndEveryRoleHolder) {
   NotificationInput n = valid();

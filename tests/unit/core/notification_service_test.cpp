@@ -108,6 +108,38 @@ BOOST_AUTO_TEST_CASE(ReservedRecipientGetsNothing) {
   BOOST_TEST(db.notifications_.outbox.empty());
 }
 
+BOOST_AUTO_TEST_CASE(ContactRegisterIsNotReadWhenNothingDependsOnIt) {
+  NotificationInput n = input();
+  n.endpoints = {{TransportType::kEmail, "kari@example.no"}};  // an address and a language: the row cannot matter
+  BOOST_REQUIRE(service.send(owner, {n}).ok());
+  BOOST_TEST(db.contacts_.many_lookups == 0);
+  BOOST_TEST(db.notifications_.outbox.at(0).recipient == "kari@example.no");
+  n.language_id.reset();  // now the preferred language (nynorsk) decides
+  BOOST_REQUIRE(service.send(owner, {n}).ok());
+  BOOST_TEST(db.contacts_.many_lookups == 1);
+  BOOST_TEST(db.notifications_.outbox.at(1).subject == "Frist for MVA-melding (nn)");
+}
+
+BOOST_AUTO_TEST_CASE(TemplatesAreReadOncePerTypeWhileCached) {
+  BOOST_REQUIRE(service.send(owner, {input()}).ok());
+  BOOST_REQUIRE(service.send(owner, {input(1033)}).ok());
+  BOOST_TEST(db.notifications_.template_reads == 1);
+  BOOST_TEST(db.notifications_.outbox.at(1).subject == "Deadline for MVA-melding");
+
+  NotificationService uncached{db, NotificationLimits{3, 0}};
+  BOOST_REQUIRE(uncached.send(owner, {input()}).ok());
+  BOOST_REQUIRE(uncached.send(owner, {input()}).ok());
+  BOOST_TEST(db.notifications_.template_reads == 3);
+}
+
+BOOST_AUTO_TEST_CASE(AnUnknownTypeIsNotRemembered) {
+  NotificationInput n = input();
+  n.notification_type = "Ny";
+  BOOST_TEST(!service.send(owner, {n}).ok());
+  db.notifications_.templates.push_back({"Ny", 1044, "Ny", "Ny tekst", ""});
+  BOOST_TEST(service.send(owner, {n}).ok());  // registered since: used at once
+}
+
 // Roles, Service and the SMS sender. Organisation 910000004: its own entry, a DAGL, a REGNA and a
 // person with role LEDE only; service 4711/1 of this owner is granted by REGNA.
 struct RoleFixture : Fixture {
