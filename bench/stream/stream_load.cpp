@@ -47,6 +47,7 @@
 #include <thread>
 #include <vector>
 
+#include "mime/mime_part_reader.h"
 #include "soapBasicHttpBinding_USCOREIBrokerServiceExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy.h"
@@ -73,6 +74,7 @@ constexpr std::size_t kPiece = 64 * 1024;
 struct Options {
   bool baseline = false;
   bool broker = false;
+  bool gsoap_mime = false;  // downloads: gSOAP's own MIME receive instead of gateway/mime
   std::string broker_service = "5100";
   std::string url;  // https://host:port (gateway mode)
   std::string ca, cert, key, user, password_file;                            // the end-user system
@@ -93,7 +95,8 @@ struct Options {
                "       stream_load --baseline --ca CA --cert PEM --key KEY --server-cert PEM --server-key KEY\n"
                "                   [common options]\n"
                "                   [--broker [--broker-service CODE (5100)] [--reportee NUMBER (910000306)]]\n"
-               "common: [--clients N (1)] [--rounds N (2)] [--bytes N (30000000)] [--label NAME]\n";
+               "common: [--clients N (1)] [--rounds N (2)] [--bytes N (30000000)] [--label NAME]\n"
+               "        [--gsoap-mime (downloads: gSOAP's per-character MIME receive, for comparison)]\n";
   std::exit(2);
 }
 
@@ -107,6 +110,10 @@ Options parse(int argc, char** argv) {
     }
     if (flag == "--broker") {
       o.broker = true;
+      continue;
+    }
+    if (flag == "--gsoap-mime") {
+      o.gsoap_mime = true;
       continue;
     }
     if (flag == "--help") usage("");
@@ -359,12 +366,11 @@ struct Sink {
   std::uint64_t bytes = 0;
 };
 
-Transfer download(const Options& o, const std::string& owner_password, int attachment_id) {
-  Transfer t;
-  const std::string endpoint = o.url + kArchiveStreamedPath;
-  auto c = proxy<ArchiveStreamedProxy>(o, endpoint, o.owner_cert, o.owner_key);
-  struct soap* soap = c->soap;
-  Sink sink;
+// The response's part is counted as it arrives, never kept. By default the part is read after the
+// call returns (SOAP_MIME_POSTCHECK), a receive buffer at a time (gateway/mime/mime_part_reader.h,
+// as gatewayd reads uploads); --gsoap-mime leaves it to gSOAP's per-character scan inside the call,
+// which made this client, not the gateway, the limit of the download runs (docs/performance.md).
+void countPartsAsTheyArrive(const Options& o, struct soap* soap, Sink& sink) {
   soap->user = &sink;
   soap->fmimewriteopen = [](struct soap* s, void*, const char*, const char*, const char*,
                             enum soap_mime_encoding) -> void* { return s->user; };
@@ -373,6 +379,22 @@ Transfer download(const Options& o, const std::string& owner_password, int attac
     return SOAP_OK;
   };
   soap->fmimewriteclose = [](struct soap*, void*) {};
+  if (!o.gsoap_mime) soap->imode |= SOAP_MIME_POSTCHECK;
+}
+
+// After a successful call: the parts the call left unread (none with --gsoap-mime).
+int readRemainingParts(struct soap* soap) {
+  if (!(soap->imode & SOAP_MIME_POSTCHECK)) return SOAP_OK;
+  return gateway::mime::readMimeParts(soap, nullptr);
+}
+
+Transfer download(const Options& o, const std::string& owner_password, int attachment_id) {
+  Transfer t;
+  const std::string endpoint = o.url + kArchiveStreamedPath;
+  auto c = proxy<ArchiveStreamedProxy>(o, endpoint, o.owner_cert, o.owner_key);
+  struct soap* soap = c->soap;
+  Sink sink;
+  countPartsAsTheyArrive(o, soap, sink);
   _soas__GetAttachmentDataStreamedBasic request;
   _soas__GetAttachmentDataStreamedBasicResponse response;
   request.systemUserName = soap_new_std__string(soap);
@@ -382,7 +404,8 @@ Transfer download(const Options& o, const std::string& owner_password, int attac
   request.attachmentId = static_cast<int*>(soap_malloc(soap, sizeof(int)));
   *request.attachmentId = attachment_id;
   const auto start = Clock::now();
-  const int rc = c->GetAttachmentDataStreamedBasic(&request, response);
+  int rc = c->GetAttachmentDataStreamedBasic(&request, response);
+  if (rc == SOAP_OK) rc = readRemainingParts(soap);
   t.ms = msSince(start);
   t.bytes = sink.bytes;
   if (rc != SOAP_OK) {
@@ -505,14 +528,7 @@ Transfer brokerDownload(const Options& o, const std::string& password, const std
   auto c = proxy<BrokerProxy>(o, endpoint, o.cert, o.key);
   struct soap* soap = c->soap;
   Sink sink;
-  soap->user = &sink;
-  soap->fmimewriteopen = [](struct soap* s, void*, const char*, const char*, const char*,
-                            enum soap_mime_encoding) -> void* { return s->user; };
-  soap->fmimewrite = [](struct soap*, void* handle, const char*, size_t length) -> int {
-    static_cast<Sink*>(handle)->bytes += length;
-    return SOAP_OK;
-  };
-  soap->fmimewriteclose = [](struct soap*, void*) {};
+  countPartsAsTheyArrive(o, soap, sink);
   _brk__DownloadFileStreamedBasic request;
   _brk__DownloadFileStreamedBasicResponse response;
   request.systemUserName = o.user;
@@ -520,7 +536,8 @@ Transfer brokerDownload(const Options& o, const std::string& password, const std
   request.fileReference = file_reference;
   request.reportee = o.reportee;
   const auto start = Clock::now();
-  const int rc = c->DownloadFileStreamedBasic(&request, response);
+  int rc = c->DownloadFileStreamedBasic(&request, response);
+  if (rc == SOAP_OK) rc = readRemainingParts(soap);
   t.ms = msSince(start);
   t.bytes = sink.bytes;
   if (rc != SOAP_OK) {

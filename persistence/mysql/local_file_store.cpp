@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -186,11 +187,32 @@ class LocalBlobWriter final : public BlobWriter {
   bool failed_ = false;
 };
 
+// Small reads are served from a read-ahead buffer: gSOAP sends a MIME part by asking for 2 KB at a
+// time (its tmpbuf), and one read(2) per 2 KB cost a system call per TLS record's worth of bytes.
 class LocalBlobReader final : public BlobReader {
  public:
   LocalBlobReader(int fd, std::int64_t size) : fd_(fd), size_(size) {}
   std::int64_t size() const override { return size_; }
   Result<std::size_t> read(char* buffer, std::size_t capacity) override {
+    if (pending_ == 0) {
+      if (capacity >= kReadAhead) return readFile(buffer, capacity);
+      if (ahead_.empty()) ahead_.resize(kReadAhead);  // only for readers that read small pieces
+      auto filled = readFile(ahead_.data(), ahead_.size());
+      if (!filled.ok() || filled.value() == 0) return filled;
+      offset_ = 0;
+      pending_ = filled.value();
+    }
+    const std::size_t n = std::min(capacity, pending_);
+    std::memcpy(buffer, ahead_.data() + offset_, n);
+    offset_ += n;
+    pending_ -= n;
+    return n;
+  }
+
+ private:
+  static constexpr std::size_t kReadAhead = 64 * 1024;
+
+  Result<std::size_t> readFile(char* buffer, std::size_t capacity) {
     for (;;) {
       ssize_t n = ::read(fd_.get(), buffer, capacity);
       if (n >= 0) return static_cast<std::size_t>(n);
@@ -198,9 +220,11 @@ class LocalBlobReader final : public BlobReader {
     }
   }
 
- private:
   UniqueFd fd_;
   const std::int64_t size_;
+  std::vector<char> ahead_;
+  std::size_t offset_ = 0;
+  std::size_t pending_ = 0;
 };
 
 class LocalFileStore final : public FileStore {
