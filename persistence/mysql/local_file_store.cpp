@@ -151,6 +151,7 @@ class LocalBlobWriter final : public BlobWriter {
 
  private:
   static constexpr std::size_t kWriteBuffer = 64 * 1024;
+  static constexpr std::int64_t kWritebackStep = 8 * 1024 * 1024;
 
   Status fail(Status status) {
     failed_ = true;
@@ -173,7 +174,19 @@ class LocalBlobWriter final : public BlobWriter {
       }
       written += static_cast<std::size_t>(n);
     }
+    startWriteback(static_cast<std::int64_t>(size));
     return Status::Ok();
+  }
+
+  // Starts the disk writes of every full kWritebackStep written so far, without waiting for them,
+  // so that the fsync in commit() finds little left to do instead of the whole file (a 100 MB
+  // upload otherwise waits ~60 ms for its fsync after the last byte arrived). Durability is
+  // unchanged: only commit()'s fsync promises anything; a failure here is left for it to report.
+  void startWriteback(std::int64_t appended) {
+    on_disk_ += appended;
+    if (on_disk_ - written_back_ < kWritebackStep) return;
+    (void)::sync_file_range(fd_.get(), written_back_, on_disk_ - written_back_, SYNC_FILE_RANGE_WRITE);
+    written_back_ = on_disk_;
   }
 
   const std::string root_, key_;
@@ -183,6 +196,8 @@ class LocalBlobWriter final : public BlobWriter {
   EVP_MD_CTX* sha_;
   std::vector<char> pending_;  // at most kWriteBuffer bytes not yet written
   std::int64_t size_ = 0;
+  std::int64_t on_disk_ = 0;        // bytes handed to write(2)
+  std::int64_t written_back_ = 0;   // of which disk writes were started (sync_file_range)
   bool done_ = false;
   bool failed_ = false;
 };
