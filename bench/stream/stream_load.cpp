@@ -38,6 +38,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -207,7 +208,24 @@ struct Phase {
   std::vector<Transfer> transfers;
   double wall_s = 0;
   long rss_before_kb = 0, rss_peak_kb = 0;
+  double client_cpu_s = 0, server_cpu_s = 0;  // this process; the watched process (gatewayd)
 };
+
+// CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 if unreadable.
+double processCpuSeconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 // Runs fn(i) on `n` threads started together; wall time from start to the last one's end, and the
 // watched process's RSS sampled throughout.
@@ -224,11 +242,15 @@ Phase runPhase(int n, int pid, const std::function<Transfer(int)>& fn) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
+  const double client_cpu = processCpuSeconds(getpid());
+  const double server_cpu = pid > 0 ? processCpuSeconds(pid) : 0;
   const auto start = Clock::now();
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) threads.emplace_back([&, i] { p.transfers[i] = fn(i); });
   for (auto& t : threads) t.join();
   p.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  p.client_cpu_s = processCpuSeconds(getpid()) - client_cpu;
+  p.server_cpu_s = pid > 0 ? processCpuSeconds(pid) - server_cpu : 0;
   sampling = false;
   sampler.join();
   p.rss_peak_kb = peak;
@@ -668,6 +690,7 @@ Transfer baselineTransfer(SSL_CTX* ctx, int port, bool up, std::uint64_t bytes) 
 
 struct Summary {
   double mb_per_s = 0, p50_ms = 0, max_ms = 0, rss_growth_per_transfer_kb = 0;
+  double client_cpu_ms_per_mb = 0, server_cpu_ms_per_mb = 0;  // CPU time per MB moved (steadier than MB/s)
   long rss_peak_growth_kb = 0;
   int ok = 0, errors = 0;
   std::string first_error;
@@ -676,9 +699,11 @@ struct Summary {
 Summary summarise(const Options& o, const std::vector<Phase>& phases) {
   Summary s;
   std::vector<double> ms;
-  double bytes = 0, wall = 0;
+  double bytes = 0, wall = 0, client_cpu = 0, server_cpu = 0;
   for (const auto& p : phases) {
     wall += p.wall_s;
+    client_cpu += p.client_cpu_s;
+    server_cpu += p.server_cpu_s;
     s.rss_peak_growth_kb = std::max(s.rss_peak_growth_kb, p.rss_peak_kb - p.rss_before_kb);
     for (const auto& t : p.transfers) {
       if (t.ok) {
@@ -697,6 +722,10 @@ Summary summarise(const Options& o, const std::vector<Phase>& phases) {
     s.max_ms = ms.back();
   }
   s.mb_per_s = wall > 0 ? bytes / 1e6 / wall : 0;
+  if (bytes > 0) {
+    s.client_cpu_ms_per_mb = client_cpu * 1e3 / (bytes / 1e6);
+    s.server_cpu_ms_per_mb = server_cpu * 1e3 / (bytes / 1e6);
+  }
   s.rss_growth_per_transfer_kb = static_cast<double>(s.rss_peak_growth_kb) / o.clients;
   return s;
 }
@@ -721,7 +750,8 @@ std::string jsonEscaped(const std::string& s) {
 std::string report(const std::string& phase, const Options& o, const Summary& s, bool rss) {
   std::cout << "  " << phase << ": " << fixed(s.mb_per_s, 1) << " MB/s aggregate, " << s.ok << " x "
             << o.bytes / 1000000.0 << " MB, per transfer p50 " << fixed(s.p50_ms, 0) << " ms, max "
-            << fixed(s.max_ms, 0) << " ms, errors " << s.errors;
+            << fixed(s.max_ms, 0) << " ms, errors " << s.errors << ", CPU per MB: client "
+            << fixed(s.client_cpu_ms_per_mb, 2) << " ms" << (rss ? ", gatewayd " + fixed(s.server_cpu_ms_per_mb, 2) + " ms" : "");
   if (rss) {
     std::cout << ", gatewayd RSS growth " << s.rss_peak_growth_kb << " kB peak (" << fixed(s.rss_growth_per_transfer_kb, 0)
               << " kB per transfer in flight)";
@@ -730,7 +760,8 @@ std::string report(const std::string& phase, const Options& o, const Summary& s,
   std::cout << "\n";
   return "\"" + phase + "\":{\"mb_per_s\":" + fixed(s.mb_per_s, 2) + ",\"ok\":" + std::to_string(s.ok) +
          ",\"errors\":" + std::to_string(s.errors) + ",\"p50_ms\":" + fixed(s.p50_ms, 1) +
-         ",\"max_ms\":" + fixed(s.max_ms, 1) + ",\"rss_growth_kb\":" + std::to_string(s.rss_peak_growth_kb) +
+         ",\"max_ms\":" + fixed(s.max_ms, 1) + ",\"client_cpu_ms_per_mb\":" + fixed(s.client_cpu_ms_per_mb, 3) +
+         ",\"server_cpu_ms_per_mb\":" + fixed(s.server_cpu_ms_per_mb, 3) + ",\"rss_growth_kb\":" + std::to_string(s.rss_peak_growth_kb) +
          ",\"rss_growth_per_transfer_kb\":" + fixed(s.rss_growth_per_transfer_kb, 1) + ",\"first_error\":\"" +
          jsonEscaped(s.first_error.substr(0, 300)) + "\"}";
 }
