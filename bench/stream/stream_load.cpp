@@ -20,7 +20,8 @@
 // system).
 //
 // Prints aggregate MB/s (1 MB = 10^6 bytes) per phase, per-transfer latency, errors, and a last line
-// "RESULT {json}" for scripts. Not a test: it asserts nothing.
+// "RESULT {json}" for scripts, with the CPU per MB of this process and of --gateway-pid per phase.
+// Not a test: it asserts nothing.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
