@@ -150,6 +150,24 @@ BOOST_AUTO_TEST_CASE(AWcfFramedMtomRequestIsStored) {
              std::to_string(data.size()) + " " + sha.hex() + " rå fil\n");
 }
 
+// WCF's streamed transfer mode sends chunked: the part reader refills through gSOAP's chunked
+// decoding, where a receive buffer's bytes start after the chunk-size line (bufidx > 0).
+BOOST_AUTO_TEST_CASE(AChunkedUploadIsStoredIntact) {
+  auto& gw = gatewayUnderTest();
+  const int element = newFormTask("limit-chunked");
+  auto up = client<InboundStreamedProxy>(kInboundStreamedPath, "enduser");
+  soap_set_omode(up->soap, SOAP_IO_CHUNK);
+  GeneratedBytes source(kLimit - 4096, 19);
+  UploadHeaders headers;
+  headers.reportee_element_id = element;
+  headers.file_name = "chunked.bin";
+  _iibs__ReceiptExternalStreamedBE receipt;
+  BOOST_TEST(uploadStreamed(up, gw.identity("enduser"), headers, source, receipt) == SOAP_OK);
+  BOOST_TEST(source.produced == source.total);
+  BOOST_TEST(gw.sql("SELECT CONCAT(size, ' ', sha256) FROM submission_attachment WHERE file_name = 'chunked.bin'") ==
+             std::to_string(source.total) + " " + source.sha.hex() + "\n");
+}
+
 // The part's end is found a receive buffer at a time (gateway/mime): bytes that look like the boundary
 // inside the file stay in the file, and transport padding after the close delimiter is allowed.
 BOOST_AUTO_TEST_CASE(BoundaryLikeBytesInTheFileAndPaddingAfterTheCloseKeepTheFileIntact) {
