@@ -530,8 +530,8 @@ print()
 title = "Broker streaming results" if broker else "Streaming results"
 print(f"## {title} ({env['WHEN']}, commit {env['COMMIT']}, other processes {env['BUSY']}% busy before)")
 print()
-print("| clients | direction | TLS baseline MB/s | gateway MB/s | gateway/baseline | gateway p50 ms | gateway max ms | gatewayd RSS growth per transfer in flight | errors |")
-print("|--:|---|--:|--:|--:|--:|--:|--:|--:|")
+print("| clients | direction | TLS baseline MB/s | gateway MB/s | gateway/baseline | gateway p50 ms | gateway max ms | gatewayd RSS growth per transfer in flight | CPU ms per MB: baseline / gateway (client + gatewayd) | errors |")
+print("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|")
 clients = sorted({r["clients"] for r in runs.values()})
 worst_up, best = 0.0, {}
 for n in clients:
@@ -549,9 +549,13 @@ for n in clients:
             hwm = (g.get("vmhwm_after_kb", 0) - g.get("vmhwm_before_kb", 0)) / n
             if d == "upload":
                 worst_up = max(worst_up, hwm)
-            print(f"| {n} | {d} | {bm:,.1f} | {gm:,.1f} | {ratio} | {g[d]['p50_ms']:,.0f} | {g[d]['max_ms']:,.0f} | {rss / 1024:.2f} MB (VmHWM: {hwm / 1024:.2f} MB) | {errors} |")
+            cpu = "n/a"
+            if "client_cpu_ms_per_mb" in g[d]:
+                base_cpu = b[d].get("client_cpu_ms_per_mb", 0) if b else 0  # the baseline's server runs in its process
+                cpu = f"{base_cpu:.2f} / {g[d]['client_cpu_ms_per_mb']:.2f} + {g[d]['server_cpu_ms_per_mb']:.2f}"
+            print(f"| {n} | {d} | {bm:,.1f} | {gm:,.1f} | {ratio} | {g[d]['p50_ms']:,.0f} | {g[d]['max_ms']:,.0f} | {rss / 1024:.2f} MB (VmHWM: {hwm / 1024:.2f} MB) | {cpu} | {errors} |")
         else:
-            print(f"| {n} | {d} | {bm:,.1f} | not measured | | | | | |")
+            print(f"| {n} | {d} | {bm:,.1f} | not measured | | | | | | |")
 print()
 if broker:
     print("Targets (issue 5, broker files, loopback):")

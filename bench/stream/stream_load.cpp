@@ -20,7 +20,8 @@
 // system).
 //
 // Prints aggregate MB/s (1 MB = 10^6 bytes) per phase, per-transfer latency, errors, and a last line
-// "RESULT {json}" for scripts. Not a test: it asserts nothing.
+// "RESULT {json}" for scripts, with the CPU per MB of this process and of --gateway-pid per phase.
+// Not a test: it asserts nothing.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -38,6 +39,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <iterator>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -47,6 +49,7 @@
 #include <thread>
 #include <vector>
 
+#include "mime/mime_part_reader.h"
 #include "soapBasicHttpBinding_USCOREIBrokerServiceExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIIntermediaryInboundExternalBasicProxy.h"
 #include "soapBasicHttpBinding_USCOREIRegisterSRRAgencyExternalBasicProxy.h"
@@ -73,6 +76,7 @@ constexpr std::size_t kPiece = 64 * 1024;
 struct Options {
   bool baseline = false;
   bool broker = false;
+  bool gsoap_mime = false;  // downloads: gSOAP's own MIME receive instead of gateway/mime
   std::string broker_service = "5100";
   std::string url;  // https://host:port (gateway mode)
   std::string ca, cert, key, user, password_file;                            // the end-user system
@@ -93,7 +97,8 @@ struct Options {
                "       stream_load --baseline --ca CA --cert PEM --key KEY --server-cert PEM --server-key KEY\n"
                "                   [common options]\n"
                "                   [--broker [--broker-service CODE (5100)] [--reportee NUMBER (910000306)]]\n"
-               "common: [--clients N (1)] [--rounds N (2)] [--bytes N (30000000)] [--label NAME]\n";
+               "common: [--clients N (1)] [--rounds N (2)] [--bytes N (30000000)] [--label NAME]\n"
+               "        [--gsoap-mime (downloads: gSOAP's per-character MIME receive, for comparison)]\n";
   std::exit(2);
 }
 
@@ -107,6 +112,10 @@ Options parse(int argc, char** argv) {
     }
     if (flag == "--broker") {
       o.broker = true;
+      continue;
+    }
+    if (flag == "--gsoap-mime") {
+      o.gsoap_mime = true;
       continue;
     }
     if (flag == "--help") usage("");
@@ -200,7 +209,24 @@ struct Phase {
   std::vector<Transfer> transfers;
   double wall_s = 0;
   long rss_before_kb = 0, rss_peak_kb = 0;
+  double client_cpu_s = 0, server_cpu_s = 0;  // this process; the watched process (gatewayd)
 };
+
+// CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; 0 if unreadable.
+double processCpuSeconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 // Runs fn(i) on `n` threads started together; wall time from start to the last one's end, and the
 // watched process's RSS sampled throughout.
@@ -217,11 +243,15 @@ Phase runPhase(int n, int pid, const std::function<Transfer(int)>& fn) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
+  const double client_cpu = processCpuSeconds(getpid());
+  const double server_cpu = pid > 0 ? processCpuSeconds(pid) : 0;
   const auto start = Clock::now();
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) threads.emplace_back([&, i] { p.transfers[i] = fn(i); });
   for (auto& t : threads) t.join();
   p.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  p.client_cpu_s = processCpuSeconds(getpid()) - client_cpu;
+  p.server_cpu_s = pid > 0 ? processCpuSeconds(pid) - server_cpu : 0;
   sampling = false;
   sampler.join();
   p.rss_peak_kb = peak;
@@ -359,12 +389,11 @@ struct Sink {
   std::uint64_t bytes = 0;
 };
 
-Transfer download(const Options& o, const std::string& owner_password, int attachment_id) {
-  Transfer t;
-  const std::string endpoint = o.url + kArchiveStreamedPath;
-  auto c = proxy<ArchiveStreamedProxy>(o, endpoint, o.owner_cert, o.owner_key);
-  struct soap* soap = c->soap;
-  Sink sink;
+// The response's part is counted as it arrives, never kept. By default the part is read after the
+// call returns (SOAP_MIME_POSTCHECK), a receive buffer at a time (gateway/mime/mime_part_reader.h,
+// as gatewayd reads uploads); --gsoap-mime leaves it to gSOAP's per-character scan inside the call,
+// which made this client, not the gateway, the limit of the download runs (docs/performance.md).
+void countPartsAsTheyArrive(const Options& o, struct soap* soap, Sink& sink) {
   soap->user = &sink;
   soap->fmimewriteopen = [](struct soap* s, void*, const char*, const char*, const char*,
                             enum soap_mime_encoding) -> void* { return s->user; };
@@ -373,6 +402,22 @@ Transfer download(const Options& o, const std::string& owner_password, int attac
     return SOAP_OK;
   };
   soap->fmimewriteclose = [](struct soap*, void*) {};
+  if (!o.gsoap_mime) soap->imode |= SOAP_MIME_POSTCHECK;
+}
+
+// After a successful call: the parts the call left unread (none with --gsoap-mime).
+int readRemainingParts(struct soap* soap) {
+  if (!(soap->imode & SOAP_MIME_POSTCHECK)) return SOAP_OK;
+  return gateway::mime::readMimeParts(soap, nullptr);
+}
+
+Transfer download(const Options& o, const std::string& owner_password, int attachment_id) {
+  Transfer t;
+  const std::string endpoint = o.url + kArchiveStreamedPath;
+  auto c = proxy<ArchiveStreamedProxy>(o, endpoint, o.owner_cert, o.owner_key);
+  struct soap* soap = c->soap;
+  Sink sink;
+  countPartsAsTheyArrive(o, soap, sink);
   _soas__GetAttachmentDataStreamedBasic request;
   _soas__GetAttachmentDataStreamedBasicResponse response;
   request.systemUserName = soap_new_std__string(soap);
@@ -382,7 +427,8 @@ Transfer download(const Options& o, const std::string& owner_password, int attac
   request.attachmentId = static_cast<int*>(soap_malloc(soap, sizeof(int)));
   *request.attachmentId = attachment_id;
   const auto start = Clock::now();
-  const int rc = c->GetAttachmentDataStreamedBasic(&request, response);
+  int rc = c->GetAttachmentDataStreamedBasic(&request, response);
+  if (rc == SOAP_OK) rc = readRemainingParts(soap);
   t.ms = msSince(start);
   t.bytes = sink.bytes;
   if (rc != SOAP_OK) {
@@ -505,14 +551,7 @@ Transfer brokerDownload(const Options& o, const std::string& password, const std
   auto c = proxy<BrokerProxy>(o, endpoint, o.cert, o.key);
   struct soap* soap = c->soap;
   Sink sink;
-  soap->user = &sink;
-  soap->fmimewriteopen = [](struct soap* s, void*, const char*, const char*, const char*,
-                            enum soap_mime_encoding) -> void* { return s->user; };
-  soap->fmimewrite = [](struct soap*, void* handle, const char*, size_t length) -> int {
-    static_cast<Sink*>(handle)->bytes += length;
-    return SOAP_OK;
-  };
-  soap->fmimewriteclose = [](struct soap*, void*) {};
+  countPartsAsTheyArrive(o, soap, sink);
   _brk__DownloadFileStreamedBasic request;
   _brk__DownloadFileStreamedBasicResponse response;
   request.systemUserName = o.user;
@@ -520,7 +559,8 @@ Transfer brokerDownload(const Options& o, const std::string& password, const std
   request.fileReference = file_reference;
   request.reportee = o.reportee;
   const auto start = Clock::now();
-  const int rc = c->DownloadFileStreamedBasic(&request, response);
+  int rc = c->DownloadFileStreamedBasic(&request, response);
+  if (rc == SOAP_OK) rc = readRemainingParts(soap);
   t.ms = msSince(start);
   t.bytes = sink.bytes;
   if (rc != SOAP_OK) {
@@ -651,6 +691,7 @@ Transfer baselineTransfer(SSL_CTX* ctx, int port, bool up, std::uint64_t bytes) 
 
 struct Summary {
   double mb_per_s = 0, p50_ms = 0, max_ms = 0, rss_growth_per_transfer_kb = 0;
+  double client_cpu_ms_per_mb = 0, server_cpu_ms_per_mb = 0;  // CPU time per MB moved (steadier than MB/s)
   long rss_peak_growth_kb = 0;
   int ok = 0, errors = 0;
   std::string first_error;
@@ -659,9 +700,11 @@ struct Summary {
 Summary summarise(const Options& o, const std::vector<Phase>& phases) {
   Summary s;
   std::vector<double> ms;
-  double bytes = 0, wall = 0;
+  double bytes = 0, wall = 0, client_cpu = 0, server_cpu = 0;
   for (const auto& p : phases) {
     wall += p.wall_s;
+    client_cpu += p.client_cpu_s;
+    server_cpu += p.server_cpu_s;
     s.rss_peak_growth_kb = std::max(s.rss_peak_growth_kb, p.rss_peak_kb - p.rss_before_kb);
     for (const auto& t : p.transfers) {
       if (t.ok) {
@@ -680,6 +723,10 @@ Summary summarise(const Options& o, const std::vector<Phase>& phases) {
     s.max_ms = ms.back();
   }
   s.mb_per_s = wall > 0 ? bytes / 1e6 / wall : 0;
+  if (bytes > 0) {
+    s.client_cpu_ms_per_mb = client_cpu * 1e3 / (bytes / 1e6);
+    s.server_cpu_ms_per_mb = server_cpu * 1e3 / (bytes / 1e6);
+  }
   s.rss_growth_per_transfer_kb = static_cast<double>(s.rss_peak_growth_kb) / o.clients;
   return s;
 }
@@ -704,7 +751,8 @@ std::string jsonEscaped(const std::string& s) {
 std::string report(const std::string& phase, const Options& o, const Summary& s, bool rss) {
   std::cout << "  " << phase << ": " << fixed(s.mb_per_s, 1) << " MB/s aggregate, " << s.ok << " x "
             << o.bytes / 1000000.0 << " MB, per transfer p50 " << fixed(s.p50_ms, 0) << " ms, max "
-            << fixed(s.max_ms, 0) << " ms, errors " << s.errors;
+            << fixed(s.max_ms, 0) << " ms, errors " << s.errors << ", CPU per MB: client "
+            << fixed(s.client_cpu_ms_per_mb, 2) << " ms" << (rss ? ", gatewayd " + fixed(s.server_cpu_ms_per_mb, 2) + " ms" : "");
   if (rss) {
     std::cout << ", gatewayd RSS growth " << s.rss_peak_growth_kb << " kB peak (" << fixed(s.rss_growth_per_transfer_kb, 0)
               << " kB per transfer in flight)";
@@ -713,7 +761,8 @@ std::string report(const std::string& phase, const Options& o, const Summary& s,
   std::cout << "\n";
   return "\"" + phase + "\":{\"mb_per_s\":" + fixed(s.mb_per_s, 2) + ",\"ok\":" + std::to_string(s.ok) +
          ",\"errors\":" + std::to_string(s.errors) + ",\"p50_ms\":" + fixed(s.p50_ms, 1) +
-         ",\"max_ms\":" + fixed(s.max_ms, 1) + ",\"rss_growth_kb\":" + std::to_string(s.rss_peak_growth_kb) +
+         ",\"max_ms\":" + fixed(s.max_ms, 1) + ",\"client_cpu_ms_per_mb\":" + fixed(s.client_cpu_ms_per_mb, 3) +
+         ",\"server_cpu_ms_per_mb\":" + fixed(s.server_cpu_ms_per_mb, 3) + ",\"rss_growth_kb\":" + std::to_string(s.rss_peak_growth_kb) +
          ",\"rss_growth_per_transfer_kb\":" + fixed(s.rss_growth_per_transfer_kb, 1) + ",\"first_error\":\"" +
          jsonEscaped(s.first_error.substr(0, 300)) + "\"}";
 }

@@ -1,5 +1,8 @@
 #include "services/mtom_streaming.h"
 
+#include <cstddef>
+
+#include "mime/mime_part_reader.h"
 #include "persistence/file_store.h"
 
 namespace gateway::services {
@@ -43,6 +46,23 @@ size_t readPart(struct soap* soap, void* handle, char* buffer, size_t length) {
 
 void closeRead(struct soap*, void*) {}
 
+// A refused part (limit, second part) leaves the rest of the message unread. A client still sending
+// it would have its connection reset by the close that follows the fault, often before it has read
+// the fault: so up to kDrainAfterRefusal more bytes of the message are read and dropped first.
+constexpr std::size_t kDrainAfterRefusal = 1024 * 1024;
+
+void dropRestOfMessage(struct soap* soap) {
+  const int error = soap->error;
+  std::size_t dropped = 0;
+  soap->bufidx = soap->buflen;
+  soap->ahead = 0;
+  while (dropped < kDrainAfterRefusal && soap_valid_socket(soap->socket) && soap_recv(soap) == SOAP_OK) {
+    dropped += soap->buflen - soap->bufidx;
+    soap->bufidx = soap->buflen;
+  }
+  soap->error = error;
+}
+
 }  // namespace
 
 void installPartWriter(struct soap* soap) {
@@ -55,8 +75,8 @@ void installPartWriter(struct soap* soap) {
 int receiveParts(struct soap* soap, PartUpload& upload) {
   const int keep_alive = soap->keep_alive;
   soap->keep_alive = 1;
-  while (soap_recv_mime_attachment(soap, &upload)) {
-  }
+  (void)mime::readMimeParts(soap, &upload);
+  if (!upload.failure.ok() && (soap->mode & SOAP_ENC_MIME)) dropRestOfMessage(soap);
   if (soap_valid_socket(soap->socket)) soap->keep_alive = keep_alive;
   return soap->error;
 }

@@ -23,10 +23,14 @@ struct PartUpload {
 
 // Before dispatch, for a MIME request whose operation reads its part itself (receiveParts).
 void installPartWriter(struct soap* soap);
-// Reads the request's MIME parts into `upload`. gSOAP ends the receive at the closing boundary and,
-// on "Connection: close", also closes the socket before the answer could go out: the socket is kept
-// open here, and the answer still says "Connection: close". Returns soap->error afterwards (non-zero:
-// the connection broke or the MIME framing was wrong); check upload.failure first.
+// Reads the request's MIME parts into `upload`, a receive buffer at a time (mime/mime_part_reader.h:
+// the body reaches `upload.write` in pieces of up to SOAP_BUFLEN bytes). The receive ends at the
+// closing boundary; gSOAP would then, on "Connection: close", also close the socket before the answer
+// could go out: the socket is kept open here, and the answer still says "Connection: close".
+// When a write is refused (upload.failure), up to 1 MiB more of the message is read and dropped, so
+// that a client still sending it reads the fault instead of a reset connection.
+// Returns soap->error afterwards (non-zero: the connection broke or the MIME framing was wrong);
+// check upload.failure first.
 int receiveParts(struct soap* soap, PartUpload& upload);
 
 // Before dispatch: a response part whose __ptr is an open persistence::BlobReader is read from it.

@@ -150,6 +150,79 @@ BOOST_AUTO_TEST_CASE(AWcfFramedMtomRequestIsStored) {
              std::to_string(data.size()) + " " + sha.hex() + " rå fil\n");
 }
 
+// WCF's streamed transfer mode sends chunked: the part reader refills through gSOAP's chunked
+// decoding, where a receive buffer's bytes start after the chunk-size line (bufidx > 0).
+BOOST_AUTO_TEST_CASE(AChunkedUploadIsStoredIntact) {
+  auto& gw = gatewayUnderTest();
+  const int element = newFormTask("limit-chunked");
+  auto up = client<InboundStreamedProxy>(kInboundStreamedPath, "enduser");
+  soap_set_omode(up->soap, SOAP_IO_CHUNK);
+  GeneratedBytes source(kLimit - 4096, 19);
+  UploadHeaders headers;
+  headers.reportee_element_id = element;
+  headers.file_name = "chunked.bin";
+  _iibs__ReceiptExternalStreamedBE receipt;
+  BOOST_TEST(uploadStreamed(up, gw.identity("enduser"), headers, source, receipt) == SOAP_OK);
+  BOOST_TEST(source.produced == source.total);
+  BOOST_TEST(gw.sql("SELECT CONCAT(size, ' ', sha256) FROM submission_attachment WHERE file_name = 'chunked.bin'") ==
+             std::to_string(source.total) + " " + source.sha.hex() + "\n");
+}
+
+// The part's end is found a receive buffer at a time (gateway/mime): bytes that look like the boundary
+// inside the file stay in the file, and transport padding after the close delimiter is allowed.
+BOOST_AUTO_TEST_CASE(BoundaryLikeBytesInTheFileAndPaddingAfterTheCloseKeepTheFileIntact) {
+  auto& gw = gatewayUnderTest();
+  const int element = newFormTask("limit-lookalike");
+  const std::string delimiter = std::string("\r\n--") + kBoundary;
+  std::string data = bytes(200 * 1024, 15);
+  for (std::size_t at : {std::size_t{0}, std::size_t{65530}, std::size_t{131071}}) {
+    data.insert(at, delimiter.substr(0, delimiter.size() - 1) + "X");  // one byte short of it: file bytes
+  }
+  data += std::string("--") + kBoundary + "\r\n" + delimiter.substr(0, 5) + "\r\n";
+  const std::string body = mtomHead(element, "lookalike.bin") + data + delimiter + "-- \t \r\n";
+  auto reply = rawRequest("POST", kInboundStreamedPath, body, "enduser", mtomContentType(),
+                          std::string(kNs) + "/IIntermediaryInboundExternalBasicStreamed/SubmitAttachmentStreamedBasic");
+  BOOST_TEST(reply.status == 200, reply.body.substr(reply.body.size() > 1500 ? reply.body.size() - 1500 : 0));
+  Sha256 sha;
+  sha.add(data.data(), data.size());
+  BOOST_TEST(gw.sql("SELECT CONCAT(size, ' ', sha256) FROM submission_attachment WHERE file_name = 'lookalike.bin'") ==
+             std::to_string(data.size()) + " " + sha.hex() + "\n");
+}
+
+BOOST_AUTO_TEST_CASE(ASecondPartIsRefusedAndKeepsNothing) {
+  auto& gw = gatewayUnderTest();
+  const int element = newFormTask("limit-two-parts");
+  const std::string rows_before = gw.sql("SELECT COUNT(*) FROM submission_attachment");
+  const std::string body = mtomHead(element, "two.bin") + bytes(1000, 16) + "\r\n--" + kBoundary +
+                           "\r\nContent-ID: <part2@test>\r\nContent-Type: application/octet-stream\r\n\r\n" +
+                           bytes(1000, 17) + "\r\n--" + kBoundary + "--\r\n";
+  auto reply = rawRequest("POST", kInboundStreamedPath, body, "enduser", mtomContentType());
+  BOOST_TEST(reply.status == 500);
+  BOOST_TEST(reply.body.find("exactly one attachment part") != std::string::npos, reply.body.substr(0, 2000));
+  BOOST_TEST(gw.sql("SELECT COUNT(*) FROM submission_attachment") == rows_before);
+}
+
+// Neither "--" nor CRLF after the boundary: a fault. A body that ends before the closing boundary:
+// as with gSOAP's own reader, the gateway closes the connection (end of input, no answer). Neither
+// keeps anything.
+BOOST_AUTO_TEST_CASE(BadFramingGetsTheFaultAndAMissingCloseTheConnectionClosedAndNeitherKeepsAnything) {
+  auto& gw = gatewayUnderTest();
+  const int element = newFormTask("limit-framing");
+  const std::string rows_before = gw.sql("SELECT COUNT(*) FROM submission_attachment");
+  const int files_before = filesInStorage();
+  const std::string head = mtomHead(element, "framing.bin") + bytes(70 * 1024, 18);
+  auto bad = rawRequest("POST", kInboundStreamedPath, head + "\r\n--" + kBoundary + "junk\r\n", "enduser",
+                        mtomContentType());
+  BOOST_TEST(bad.status == 500);
+  BOOST_TEST(bad.body.find("not well-formed") != std::string::npos, bad.body.substr(0, 2000));
+  auto unclosed = rawRequest("POST", kInboundStreamedPath, head + "\r\n--" + std::string(kBoundary).substr(0, 8),
+                             "enduser", mtomContentType());
+  BOOST_TEST(unclosed.status == 0);  // no answer: the connection was closed
+  BOOST_TEST(gw.sql("SELECT COUNT(*) FROM submission_attachment") == rows_before);
+  BOOST_TEST(filesInStorage() == files_before);
+  BOOST_TEST(gw.running());
+}
+
 BOOST_AUTO_TEST_CASE(AnMtomTestRequestIsAnsweredInMtom) {
   const std::string envelope =
       "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"

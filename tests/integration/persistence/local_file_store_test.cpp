@@ -6,11 +6,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <random>
 #include <regex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "persistence/database.h"
 
@@ -111,6 +113,32 @@ BOOST_AUTO_TEST_CASE(StreamedWriteCommitsAndReadsBackInPieces) {
   BOOST_TEST(read == "abc");
   BOOST_TEST(store.value()->open("00000000000000000000000000000000").status().code() == StatusCode::kNotFound);
   BOOST_TEST(store.value()->open("../etc/passwd").status().code() == StatusCode::kNotFound);
+}
+
+// Small reads come from the reader's read-ahead buffer, large ones straight from the file; mixed,
+// across the buffer's edges, they give back every byte once and in order.
+BOOST_AUTO_TEST_CASE(SmallAndLargeReadsMixedGiveBackEveryByteInOrder) {
+  TempRoot root;
+  auto store = openLocalFileStore(root.path.string());
+  BOOST_REQUIRE(store.ok());
+  std::string bytes(300 * 1000 + 7, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>((i * 131 + i / 997) & 0xFF);
+  auto blob = store.value()->put(bytes);
+  BOOST_REQUIRE(blob.ok());
+  auto reader = store.value()->open(blob->key);
+  BOOST_REQUIRE(reader.ok());
+  const std::size_t sizes[] = {2048, 1, 70000, 2048, 65536, 3000, 200000};
+  std::vector<char> buffer(200000);
+  std::string read;
+  for (std::size_t round = 0;; ++round) {
+    auto n = reader.value()->read(buffer.data(), sizes[round % std::size(sizes)]);
+    BOOST_REQUIRE(n.ok());
+    if (n.value() == 0) break;
+    BOOST_REQUIRE(n.value() <= sizes[round % std::size(sizes)]);
+    read.append(buffer.data(), n.value());
+  }
+  BOOST_TEST(read.size() == bytes.size());
+  BOOST_TEST((read == bytes));
 }
 
 BOOST_AUTO_TEST_CASE(AnAbandonedStreamedWriteLeavesNoFile) {
