@@ -126,7 +126,7 @@ struct SmsConfig {
 struct DeliveryConfig {
   int enabled = 1;                          // 0: this process sends nothing (another one may)
   int poll_interval_ms = 1000;              // idle wait between looks at the outbox
-  int threads = 2;                          // workers, each with its own relay connection
+  int threads = 4;                          // workers, each with its own relay connection
   int batch_size = 20;                      // messages claimed at a time (and recorded sent in one commit)
   int lease_seconds = 300;                  // a claimed message is another worker's again after this
   int max_attempts = 8;                     // then the message is dead (gatewayctl notification list --dead)
