@@ -89,30 +89,9 @@ int cmdContactRoleList(persistence::Database& db, const ParsedArgs& args) {
 }
 
 int cmdContactRoleImport(persistence::Database& db, const ParsedArgs& args, const std::string& file) {
-  int batch_size = 1000;
-  if (auto text = args.value("--batch-size")) {
-    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), batch_size);
-    if (ec != std::errc() || ptr != text->data() + text->size() || batch_size < 1) {
-      return usage("--batch-size must be a whole number >= 1");
-    }
-  }
-  std::vector<RoleHolderRecord> batch;
-  CsvImport import{"contact role import", kHeader, batch_size,
-                   [&batch](const std::string& line) -> std::optional<std::string> {
-                     RoleHolderRecord role;
-                     if (auto reason = parseRoleLine(line, role)) return reason;
-                     batch.push_back(std::move(role));
-                     return std::nullopt;
-                   },
-                   [&]() {
-                     auto added = db.contacts().addRoles(batch);
-                     batch.clear();
-                     return added.status();
-                   }};
-  auto report = runCsvImport(file, import);
-  if (!report.ok()) return kExitError;
-  std::cout << "imported " << report->accepted << " role(s), rejected " << report->rejected << " line(s)\n";
-  return report->rejected ? kExitError : kExitOk;
+  return importCsvRecords<RoleHolderRecord>(
+      args, file, "contact role import", kHeader, "role(s)", parseRoleLine,
+      [&db](const std::vector<RoleHolderRecord>& batch) { return db.contacts().addRoles(batch).status(); });
 }
 
 int cmdServiceRoles(persistence::Database& db, const std::string& code, const std::string& edition_text,

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
@@ -122,6 +123,24 @@ Result<CsvImportReport> runCsvImport(const std::string& file, const CsvImport& i
   }
   progress.finish();
   return report;
+}
+
+std::optional<int> batchSizeOption(const ParsedArgs& args) {
+  int batch_size = 1000;
+  if (auto text = args.value("--batch-size")) {
+    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), batch_size);
+    if (ec != std::errc() || ptr != text->data() + text->size() || batch_size < 1) {
+      std::cerr << "gatewayctl: --batch-size must be a whole number >= 1\n(see gatewayctl --help)\n";
+      return std::nullopt;
+    }
+  }
+  return batch_size;
+}
+
+int importExitCode(const Result<CsvImportReport>& report, const std::string& noun) {
+  if (!report.ok()) return kExitError;
+  std::cout << "imported " << report->accepted << " " << noun << ", rejected " << report->rejected << " line(s)\n";
+  return report->rejected ? kExitError : kExitOk;
 }
 
 }  // namespace gateway::tools

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_args.h"
 #include "common/status.h"
 
 namespace gateway::tools {
@@ -37,5 +38,35 @@ struct CsvImportReport {
 // returned as the status: the file cannot be opened, a wrong header, or a failed store() (lines
 // stored by earlier batches stay stored).
 Result<CsvImportReport> runCsvImport(const std::string& file, const CsvImport& import);
+
+// `--batch-size N` (default 1000, at least 1); nullopt (usage already printed) when malformed.
+std::optional<int> batchSizeOption(const ParsedArgs& args);
+// Prints "imported N <noun>, rejected M line(s)"; exit code: ok only when nothing was rejected.
+int importExitCode(const Result<CsvImportReport>& report, const std::string& noun);
+
+// A whole import command: each data line parsed into a Record by `parse` (the reason when
+// rejected), accepted Records stored by `store` in batches of --batch-size.
+template <class Record>
+int importCsvRecords(const ParsedArgs& args, const std::string& file, const std::string& what,
+                     const std::string& header, const std::string& noun,
+                     std::function<std::optional<std::string>(const std::string&, Record&)> parse,
+                     std::function<Status(const std::vector<Record>&)> store) {
+  auto batch_size = batchSizeOption(args);
+  if (!batch_size) return kExitUsage;
+  std::vector<Record> batch;
+  CsvImport import{what, header, *batch_size,
+                   [&](const std::string& line) -> std::optional<std::string> {
+                     Record record;
+                     if (auto reason = parse(line, record)) return reason;
+                     batch.push_back(std::move(record));
+                     return std::nullopt;
+                   },
+                   [&]() {
+                     Status s = store(batch);
+                     batch.clear();
+                     return s;
+                   }};
+  return importExitCode(runCsvImport(file, import), noun);
+}
 
 }  // namespace gateway::tools

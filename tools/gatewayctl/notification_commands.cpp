@@ -91,30 +91,9 @@ std::optional<std::string> parseContactLine(const std::string& line, ContactReco
 }
 
 int cmdContactImport(persistence::Database& db, const ParsedArgs& args, const std::string& file) {
-  int batch_size = 1000;
-  if (auto text = args.value("--batch-size")) {
-    auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), batch_size);
-    if (ec != std::errc() || ptr != text->data() + text->size() || batch_size < 1) {
-      return usage("--batch-size must be a whole number >= 1");
-    }
-  }
-  std::vector<ContactRecord> batch;
-  CsvImport import{"contact import", kHeader, batch_size,
-                   [&batch](const std::string& line) -> std::optional<std::string> {
-                     ContactRecord contact;
-                     if (auto reason = parseContactLine(line, contact)) return reason;
-                     batch.push_back(std::move(contact));
-                     return std::nullopt;
-                   },
-                   [&]() {
-                     Status s = db.contacts().upsert(batch);
-                     batch.clear();
-                     return s;
-                   }};
-  auto report = runCsvImport(file, import);
-  if (!report.ok()) return kExitError;
-  std::cout << "imported " << report->accepted << " contact(s), rejected " << report->rejected << " line(s)\n";
-  return report->rejected ? kExitError : kExitOk;
+  return importCsvRecords<ContactRecord>(
+      args, file, "contact import", kHeader, "contact(s)", parseContactLine,
+      [&db](const std::vector<ContactRecord>& batch) { return db.contacts().upsert(batch); });
 }
 
 int cmdContactSet(persistence::Database& db, const ParsedArgs& args) {
