@@ -50,8 +50,14 @@ constexpr const char* kSender = "910000306";       // regnskap acts for it
 constexpr const char* kRecipient = "01019010046";  // regnskap acts for it
 constexpr const char* kLate = "910000004";         // granted to regnskap below; its Read right expires
 constexpr std::uint64_t kFileBytes = 64ull * 1024 * 1024;
-// Far below the file's 65,536 kB: the client never holds the file.
+// Far below the file's 65,536 kB: the client never holds the file (about 10 MB measured). Under
+// AddressSanitizer (GATEWAY_SANITIZE) shadow memory and quarantine make RSS say little: not checked.
 constexpr long kMaxClientPeakRssKb = 32 * 1024;
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kCheckClientMemory = false;
+#else
+constexpr bool kCheckClientMemory = true;
+#endif
 
 tt::assertion_result referenceClientBuilt(utf::test_unit_id) {
   tt::assertion_result built(std::string(kClient) != "");
@@ -265,7 +271,7 @@ BOOST_AUTO_TEST_CASE(SixtyFourMebibytesGoInAndOutIntactAndStreamed, *utf::precon
   BOOST_TEST(up.field("receipt_text").find(sha) != std::string::npos, up.output);
   BOOST_TEST(up.number("receipt_id") > 0, up.output);
   BOOST_TEST(up.number("peak_rss_kb") > 0);
-  BOOST_TEST(up.number("peak_rss_kb") < kMaxClientPeakRssKb, up.output);
+  if (kCheckClientMemory) BOOST_TEST(up.number("peak_rss_kb") < kMaxClientPeakRssKb, up.output);
   // What the gateway stored: the file name from the reference client's SOAP header, size and hash.
   BOOST_TEST(trimmed(gw.sql("SELECT CONCAT(file_name, ' ', file_size, ' ', sha256_hex) FROM broker_shipment WHERE "
                             "file_reference = '" + reference + "'")) ==
@@ -283,7 +289,7 @@ BOOST_AUTO_TEST_CASE(SixtyFourMebibytesGoInAndOutIntactAndStreamed, *utf::precon
   BOOST_TEST(down.field("received_bytes") == std::to_string(kFileBytes));
   BOOST_TEST(down.field("received_sha256") == sha);
   BOOST_TEST(down.number("peak_rss_kb") > 0);
-  BOOST_TEST(down.number("peak_rss_kb") < kMaxClientPeakRssKb, down.output);
+  if (kCheckClientMemory) BOOST_TEST(down.number("peak_rss_kb") < kMaxClientPeakRssKb, down.output);
   // Recorded once the whole answer went out, so just after the client has it.
   std::string state;
   for (int i = 0; i < 50 && state != "Downloaded"; ++i) {
