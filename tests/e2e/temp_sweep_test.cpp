@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <thread>
@@ -135,6 +136,16 @@ BOOST_AUTO_TEST_CASE(AnUploadOrphanedBySigkillIsSweptAtTheNextStartAndTheStoreSt
   for (int i = 0; i < 100 && fs::exists(orphans[0]); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   BOOST_TEST(!fs::exists(orphans[0]));
   BOOST_TEST(tempFiles().empty());
+  // One structured line says so, with counts and bytes but no file name (the key is in it).
+  const std::string key = orphans[0].filename().string().substr(5, 32);
+  bool logged = false;
+  std::ifstream log(fs::path(gw.storageRoot()).parent_path() / "gatewayd.log");
+  for (std::string line; std::getline(log, line);) {
+    if (line.find("\"event\":\"storage.temp_sweep\"") == std::string::npos) continue;
+    BOOST_TEST(line.find(key) == std::string::npos, line);
+    if (line.find("\"file_store_removed\":\"1\"") != std::string::npos) logged = true;
+  }
+  BOOST_TEST(logged);
   BOOST_TEST((blobs() == blobs_before));  // no blob lost, none changed size
   BOOST_TEST(gw.sql("SELECT COUNT(*) FROM submission_attachment WHERE file_name = 'drept.bin'") == "0\n");
   BOOST_TEST(gw.sql("SELECT size FROM submission_attachment WHERE file_name = 'beholdt.bin'") == "307200\n");
