@@ -25,6 +25,7 @@
 #include "config/gateway_config.h"
 #include "broker_sftp/broker_sftp_channel.h"
 #include "core/broker_retention_job.h"
+#include "storage/temp_sweep_job.h"
 #include "core/services.h"
 #include "delivery/notification_worker.h"
 #include "persistence/database.h"
@@ -158,6 +159,12 @@ int run(const std::string& config_path) {
     retention->start();
   }
 
+  // Orphaned temp files of dead processes (storage/temp_sweep.h): at start and then periodically.
+  storage::TempSweepJob temp_sweep(
+      storage::tempSweepRoots(c.storage_root, c.sftp.enabled ? c.sftp.root : std::string(), c.push.temp_dir),
+      std::chrono::hours(c.storage_temp_max_age_hours), std::chrono::seconds(c.storage_temp_sweep_interval_seconds));
+  temp_sweep.start();
+
   std::unique_ptr<batch::BatchChannel> batch_channel;
   std::unique_ptr<broker_sftp::BrokerSftpChannel> broker_channel;
   if (c.sftp.enabled) {
@@ -201,6 +208,7 @@ int run(const std::string& config_path) {
   server.value()->stop();  // finishes in-flight requests; `core` and the database outlive it
   for (auto& d : delivery) d->stop();  // each finishes the message in hand
   if (retention) retention->stop();
+  temp_sweep.stop();
   return kExitOk;
 }
 

@@ -122,6 +122,9 @@ const std::map<std::string, Setter>& keys() {
       {"db.group_commit_max_bytes", number([](GatewayConfig& c) -> auto& { return c.database.group_commit_max_bytes; })},
       {"db.group_commit_writers", number([](GatewayConfig& c) -> auto& { return c.database.group_commit_writers; })},
       {"storage.root", text([](GatewayConfig& c) -> auto& { return c.storage_root; })},
+      {"storage.temp_max_age_hours", number([](GatewayConfig& c) -> auto& { return c.storage_temp_max_age_hours; })},
+      {"storage.temp_sweep_interval_seconds",
+       number([](GatewayConfig& c) -> auto& { return c.storage_temp_sweep_interval_seconds; })},
       {"wsdl.dir", text([](GatewayConfig& c) -> auto& { return c.wsdl_dir; })},
       {"migrations.dir", text([](GatewayConfig& c) -> auto& { return c.migrations_dir; })},
       {"log.level", text([](GatewayConfig& c) -> auto& { return c.log_level; })},
@@ -246,6 +249,13 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
   }
   if (config.broker.default_availability_days < 1 || config.broker.retention_interval_seconds < 1) {
     return Status::InvalidArgument("broker.default_availability_days and broker.retention_interval_seconds must be at least 1");
+  }
+  if (config.storage_temp_max_age_hours < 1 || config.storage_temp_sweep_interval_seconds < 1) {
+    return Status::InvalidArgument("storage.temp_max_age_hours and storage.temp_sweep_interval_seconds must be at least 1");
+  }
+  if (3600L * config.storage_temp_max_age_hours <= config.limits.recv_timeout_seconds + 60L) {
+    return Status::InvalidArgument("storage.temp_max_age_hours must exceed limits.recv_timeout_seconds + 60 seconds "
+                                   "(a live upload's temp file may go that long untouched)");
   }
   if (config.server.public_base_url.empty()) {
     config.server.public_base_url = "https://" + config.server.host + ":" + std::to_string(config.server.port);

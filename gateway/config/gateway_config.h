@@ -146,6 +146,11 @@ struct GatewayConfig {
   persistence::DatabaseConfig database;
   DeliveryConfig delivery;
   std::string storage_root = ".local/files";
+  // The temp-file sweep (storage/temp_sweep.h): temp files older than this are orphans of a dead
+  // process. At least 1; must exceed limits.recv_timeout_seconds + 60 s (how long a live upload's temp
+  // file can go untouched; docs/operations.md "Temp files").
+  int storage_temp_max_age_hours = 24;
+  int storage_temp_sweep_interval_seconds = 3600;  // how often gatewayd sweeps (and once at start)
   std::string wsdl_dir;             // folder of the WSDLs served at ?wsdl
   std::string migrations_dir;
   std::string log_level = "info";   // debug | info | warn | error

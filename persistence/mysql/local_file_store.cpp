@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -127,6 +128,9 @@ class LocalBlobWriter final : public BlobWriter {
     }
     if (size >= kWriteBuffer) return writeOut(data, size);
     pending_.insert(pending_.end(), data, data + size);
+    // A slow upload still writes its temp file at least every kKeepFresh, so the file's modification
+    // time shows it is alive and the temp-file sweep (gateway/storage/temp_sweep.h) never takes it.
+    if (std::chrono::steady_clock::now() - last_write_out_ >= kKeepFresh) return flush();
     return Status::Ok();
   }
 
@@ -152,6 +156,7 @@ class LocalBlobWriter final : public BlobWriter {
  private:
   static constexpr std::size_t kWriteBuffer = 64 * 1024;
   static constexpr std::int64_t kWritebackStep = 8 * 1024 * 1024;
+  static constexpr std::chrono::seconds kKeepFresh{60};
 
   Status fail(Status status) {
     failed_ = true;
@@ -174,6 +179,7 @@ class LocalBlobWriter final : public BlobWriter {
       }
       written += static_cast<std::size_t>(n);
     }
+    last_write_out_ = std::chrono::steady_clock::now();
     startWriteback(static_cast<std::int64_t>(size));
     return Status::Ok();
   }
@@ -198,6 +204,7 @@ class LocalBlobWriter final : public BlobWriter {
   std::int64_t size_ = 0;
   std::int64_t on_disk_ = 0;        // bytes handed to write(2)
   std::int64_t written_back_ = 0;   // of which disk writes were started (sync_file_range)
+  std::chrono::steady_clock::time_point last_write_out_ = std::chrono::steady_clock::now();
   bool done_ = false;
   bool failed_ = false;
 };

@@ -4,7 +4,7 @@ namespace gateway::tools {
 namespace {
 
 const std::set<std::string>& flagNames() {
-  static const std::set<std::string> names = {"--if-missing", "--help", "-h", "--queue", "--batch", "--password-stdin", "--remove-from-queue", "--dead", "--purge"};
+  static const std::set<std::string> names = {"--if-missing", "--help", "-h", "--queue", "--batch", "--password-stdin", "--remove-from-queue", "--dead", "--purge", "--dry-run"};
   return names;
 }
 

@@ -25,6 +25,7 @@
 #include "contact_role_commands.h"
 #include "notification_commands.h"
 #include "sftp_commands.h"
+#include "storage_commands.h"
 #include "persistence/database.h"
 
 namespace gateway::tools {
@@ -604,6 +605,18 @@ const std::vector<Command>& commands() {
       {{"sftp", "key", "remove"}, {}, {}, {}, {}, {"OWNER", "KEY"}, true, "sftp key remove OWNER (KEYFILE.pub | SHA256:...)",
        "Withdraw a key, given as its public key file or its fingerprint.",
        [](Context& c) { return cmdSftpKeyRemove(*c.db, c.config, c.positional.at(0), c.positional.at(1)); }},
+      {{"storage", "sweep"}, {}, {}, {}, {"--dry-run"}, {}, false, "storage sweep [--dry-run]",
+       "Remove the gateway's orphaned temp files (file store, drop area, attachment ZIPs) older than "
+       "storage.temp_max_age_hours, as gatewayd does at start and every storage.temp_sweep_interval_seconds; "
+       "--dry-run only counts them.",
+       [](Context& c) {
+         auto loaded = config::loadConfig(c.args.value("--config").value_or(""));
+         if (!loaded.ok()) {
+           std::cerr << "gatewayctl: config: " << loaded.status().message() << "\n";
+           return kExitError;
+         }
+         return cmdStorageSweep(loaded.value(), c.args.has("--dry-run"));
+       }},
       {{"sftp", "batches"}, {}, {"--owner", "--limit"}, {}, {}, {}, true, "sftp batches [--owner CODE] [--limit N]",
        "The batch file log, newest first: outbound batch files written and inbound files processed or failed.",
        [](Context& c) {

@@ -163,6 +163,24 @@ BOOST_AUTO_TEST_CASE(ReadsBrokerKeys) {
                  "limits.max_broker_file_bytes");
 }
 
+BOOST_AUTO_TEST_CASE(ReadsTempSweepKeysAndRefusesAnAgeALiveUploadCouldReach) {
+  auto defaults = loadConfig("", Env{});
+  BOOST_REQUIRE(defaults.ok());
+  BOOST_TEST(defaults.value().storage_temp_max_age_hours == 24);
+  BOOST_TEST(defaults.value().storage_temp_sweep_interval_seconds == 3600);
+  auto c = loadConfig("", Env{{"GATEWAY_STORAGE_TEMP_MAX_AGE_HOURS", "2"},
+                              {"GATEWAY_STORAGE_TEMP_SWEEP_INTERVAL_SECONDS", "60"}});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c.value().storage_temp_max_age_hours == 2);
+  BOOST_TEST(c.value().storage_temp_sweep_interval_seconds == 60);
+  requireInvalid(loadConfig("", Env{{"GATEWAY_STORAGE_TEMP_MAX_AGE_HOURS", "0"}}), "storage.temp_max_age_hours");
+  requireInvalid(loadConfig("", Env{{"GATEWAY_STORAGE_TEMP_SWEEP_INTERVAL_SECONDS", "0"}}),
+                 "storage.temp_sweep_interval_seconds");
+  // One hour is not enough when a single read may wait an hour: the live temp file could look orphaned.
+  requireInvalid(loadConfig("", Env{{"GATEWAY_STORAGE_TEMP_MAX_AGE_HOURS", "1"}, {"GATEWAY_LIMITS_RECV_TIMEOUT_SECONDS", "3600"}}),
+                 "limits.recv_timeout_seconds");
+}
+
 BOOST_AUTO_TEST_CASE(ExplicitPublicBaseUrlIsKept) {
   auto c = loadConfig("", Env{{"GATEWAY_PUBLIC_BASE_URL", "https://gw.example"}});
   BOOST_REQUIRE(c.ok());
