@@ -114,7 +114,9 @@ int run(const std::string& config_path) {
 
   auto database = persistence::Database::connect(c.database);
   if (!database.ok()) return startupFailed("database", database.status());
-  auto files = persistence::openLocalFileStore(c.storage_root);
+  persistence::FileStoreOptions file_options;
+  file_options.direct_io = c.storage_direct_io;
+  auto files = persistence::openLocalFileStore(c.storage_root, file_options);
   if (!files.ok()) return startupFailed("storage", files.status());
 
   auth::CredentialVerifier verifier(database.value()->systems(), std::chrono::seconds(c.credential_cache_seconds),

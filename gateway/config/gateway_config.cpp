@@ -122,6 +122,7 @@ const std::map<std::string, Setter>& keys() {
       {"db.group_commit_max_bytes", number([](GatewayConfig& c) -> auto& { return c.database.group_commit_max_bytes; })},
       {"db.group_commit_writers", number([](GatewayConfig& c) -> auto& { return c.database.group_commit_writers; })},
       {"storage.root", text([](GatewayConfig& c) -> auto& { return c.storage_root; })},
+      {"storage.direct_io", number([](GatewayConfig& c) -> auto& { return c.storage_direct_io; })},
       {"storage.temp_max_age_hours", number([](GatewayConfig& c) -> auto& { return c.storage_temp_max_age_hours; })},
       {"storage.temp_sweep_interval_seconds",
        number([](GatewayConfig& c) -> auto& { return c.storage_temp_sweep_interval_seconds; })},

@@ -151,6 +151,7 @@ struct GatewayConfig {
   // file can go untouched; docs/operations.md "Temp files").
   int storage_temp_max_age_hours = 24;
   int storage_temp_sweep_interval_seconds = 3600;  // how often gatewayd sweeps (and once at start)
+  bool storage_direct_io = true;  // large blobs bypass the page cache (persistence::FileStoreOptions)
   std::string wsdl_dir;             // folder of the WSDLs served at ?wsdl
   std::string migrations_dir;
   std::string log_level = "info";   // debug | info | warn | error

@@ -1,6 +1,7 @@
 #pragma once
 // Entry point of the MariaDB-backed persistence: connection settings, migrations, repositories.
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -59,7 +60,18 @@ class Database {
   virtual BrokerRepository& brokers() = 0;
 };
 
-// Local-disk FileStore rooted at `root` (created if missing).
-Result<std::unique_ptr<FileStore>> openLocalFileStore(const std::string& root);
+// How the local-disk FileStore moves the bytes of large blobs.
+struct FileStoreOptions {
+  // Blobs larger than one buffer are written and read with O_DIRECT (no copy through the page
+  // cache), the disk work of each transfer on a thread of its own; where the filesystem refuses
+  // O_DIRECT, the same through the page cache. false: always through the page cache.
+  bool direct_io = true;
+  // The size of each of a transfer's two buffers; a positive multiple of 4096.
+  std::size_t io_buffer_bytes = 1024 * 1024;
+};
+
+// Local-disk FileStore rooted at `root` (created if missing). kInvalidArgument for a bad root or
+// bad options.
+Result<std::unique_ptr<FileStore>> openLocalFileStore(const std::string& root, FileStoreOptions options = {});
 
 }  // namespace gateway::persistence

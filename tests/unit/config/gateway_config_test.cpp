@@ -181,6 +181,16 @@ BOOST_AUTO_TEST_CASE(ReadsTempSweepKeysAndRefusesAnAgeALiveUploadCouldReach) {
                  "limits.recv_timeout_seconds");
 }
 
+BOOST_AUTO_TEST_CASE(DirectIoIsOnByDefaultAndTakesOnlyZeroOrOne) {
+  auto defaults = loadConfig("", Env{});
+  BOOST_REQUIRE(defaults.ok());
+  BOOST_TEST(defaults.value().storage_direct_io);
+  auto off = loadConfig("", Env{{"GATEWAY_STORAGE_DIRECT_IO", "0"}});
+  BOOST_REQUIRE(off.ok());
+  BOOST_TEST(!off.value().storage_direct_io);
+  requireInvalid(loadConfig("", Env{{"GATEWAY_STORAGE_DIRECT_IO", "2"}}), "storage.direct_io");
+}
+
 BOOST_AUTO_TEST_CASE(ExplicitPublicBaseUrlIsKept) {
   auto c = loadConfig("", Env{{"GATEWAY_PUBLIC_BASE_URL", "https://gw.example"}});
   BOOST_REQUIRE(c.ok());
