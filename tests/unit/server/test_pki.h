@@ -9,7 +9,8 @@
 //   expired.pem/.key   client whose validity ended yesterday
 //   untrusted.pem/.key client signed by another CA
 //   crl.pem            the root CA's CRL
-// ECDSA P-256 keys (fast to make). Not thread-safe; one per test process.
+// ECDSA P-256 keys (fast to make). Not thread-safe; one per test process. crlPem() issues more CRLs
+// of the root CA (other revoked serials, other validity) as PEM text, for the CRL reload tests.
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -114,6 +116,53 @@ class Pki {
   std::string crl() const { return dir_ + "/crl.pem"; }
   const std::string& dir() const { return dir_; }
 
+  // A CRL of the root CA listing `revoked_serials`, with lastUpdate and nextUpdate at these offsets
+  // (seconds) from now, as PEM text.
+  std::string crlPem(const std::vector<long>& revoked_serials, long last_update = -60, long next_update = 86400) const {
+    Issued ca;
+    FILE* f = std::fopen(pem("ca").c_str(), "r");
+    check(f && (ca.cert = PEM_read_X509(f, nullptr, nullptr, nullptr)) != nullptr, "read CA");
+    std::fclose(f);
+    f = std::fopen(key("ca").c_str(), "r");
+    check(f && (ca.key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr)) != nullptr, "read CA key");
+    std::fclose(f);
+    std::string text = makeCrl(ca, revoked_serials, last_update, next_update);
+    free(ca);
+    return text;
+  }
+
+  static std::string makeCrl(const Issued& ca, const std::vector<long>& revoked_serials, long last_update,
+                             long next_update) {
+    X509_CRL* crl = X509_CRL_new();
+    X509_CRL_set_version(crl, 1);
+    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca.cert));
+    ASN1_TIME* last = X509_gmtime_adj(nullptr, last_update);
+    ASN1_TIME* next = X509_gmtime_adj(nullptr, next_update);
+    X509_CRL_set1_lastUpdate(crl, last);
+    X509_CRL_set1_nextUpdate(crl, next);
+    for (long revoked_serial : revoked_serials) {
+      X509_REVOKED* revoked = X509_REVOKED_new();
+      ASN1_INTEGER* serial = ASN1_INTEGER_new();
+      ASN1_INTEGER_set(serial, revoked_serial);
+      X509_REVOKED_set_serialNumber(revoked, serial);
+      X509_REVOKED_set_revocationDate(revoked, last);
+      X509_CRL_add0_revoked(crl, revoked);
+      ASN1_INTEGER_free(serial);
+    }
+    X509_CRL_sort(crl);
+    check(X509_CRL_sign(crl, ca.key, EVP_sha256()) > 0, "sign CRL");
+    BIO* bio = BIO_new(BIO_s_mem());
+    check(PEM_write_bio_X509_CRL(bio, crl) == 1, "write CRL");
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(bio, &data);
+    std::string text(data, static_cast<std::size_t>(length));
+    BIO_free(bio);
+    ASN1_TIME_free(last);
+    ASN1_TIME_free(next);
+    X509_CRL_free(crl);
+    return text;
+  }
+
  private:
   static void free(Issued& i) {
     X509_free(i.cert);
@@ -131,28 +180,10 @@ class Pki {
   }
 
   void writeCrl(const Issued& ca, long revoked_serial) {
-    X509_CRL* crl = X509_CRL_new();
-    X509_CRL_set_version(crl, 1);
-    X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca.cert));
-    ASN1_TIME* now = X509_gmtime_adj(nullptr, -60);
-    ASN1_TIME* next = X509_gmtime_adj(nullptr, 86400);
-    X509_CRL_set1_lastUpdate(crl, now);
-    X509_CRL_set1_nextUpdate(crl, next);
-    X509_REVOKED* revoked = X509_REVOKED_new();
-    ASN1_INTEGER* serial = ASN1_INTEGER_new();
-    ASN1_INTEGER_set(serial, revoked_serial);
-    X509_REVOKED_set_serialNumber(revoked, serial);
-    X509_REVOKED_set_revocationDate(revoked, now);
-    X509_CRL_add0_revoked(crl, revoked);
-    X509_CRL_sort(crl);
-    check(X509_CRL_sign(crl, ca.key, EVP_sha256()) > 0, "sign CRL");
+    const std::string text = makeCrl(ca, {revoked_serial}, -60, 86400);
     FILE* f = std::fopen(this->crl().c_str(), "w");
-    check(f && PEM_write_X509_CRL(f, crl) == 1, "write CRL");
+    check(f && std::fwrite(text.data(), 1, text.size(), f) == text.size(), "write CRL");
     std::fclose(f);
-    ASN1_INTEGER_free(serial);
-    ASN1_TIME_free(now);
-    ASN1_TIME_free(next);
-    X509_CRL_free(crl);
   }
 
   std::string dir_;
