@@ -1,5 +1,6 @@
 // gatewayd: the SOAP gateway daemon. Wires configuration, persistence, auth, the core and the SOAP
-// endpoints into the HTTPS server, then serves until SIGTERM or SIGINT.
+// endpoints into the HTTPS server, then serves until SIGTERM or SIGINT. SIGHUP re-reads the CRL
+// file (tls.crl) without a restart.
 //
 //   gatewayd --config FILE      serve (FILE may be omitted: defaults + GATEWAY_* environment)
 //   gatewayd --version          print the version
@@ -202,7 +203,11 @@ int run(const std::string& config_path) {
     broker_channel = std::move(broker_started).value();
   }
 
-  const int signal = server::waitForShutdownSignal();
+  int signal = server::waitForServerSignal();
+  for (; signal == SIGHUP; signal = server::waitForServerSignal()) {
+    log::info("signal.reload", {{"signal", "SIGHUP"}});
+    server.value()->reloadCrl();  // logs the outcome; a bad file keeps the CRLs in use
+  }
   log::info("shutdown.requested", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
   if (broker_channel) broker_channel->stop();  // finishes the file in hand
   if (batch_channel) batch_channel->stop();  // finishes the file in hand
@@ -232,7 +237,7 @@ int main(int argc, char** argv) {
     }
   }
   // Before any thread exists, so every thread inherits the mask and main alone takes the signal.
-  server::blockShutdownSignals();
+  server::blockServerSignals();
   server::ignoreSigpipe();
   try {
     return run(config_path);

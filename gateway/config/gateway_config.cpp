@@ -53,6 +53,7 @@ const std::map<std::string, Setter>& keys() {
       {"tls.key", text([](GatewayConfig& c) -> auto& { return c.tls.key; })},
       {"tls.client_ca", text([](GatewayConfig& c) -> auto& { return c.tls.client_ca; })},
       {"tls.crl", text([](GatewayConfig& c) -> auto& { return c.tls.crl; })},
+      {"tls.crl_reload_seconds", number([](GatewayConfig& c) -> auto& { return c.tls.crl_reload_seconds; })},
       {"limits.max_message_bytes", number([](GatewayConfig& c) -> auto& { return c.limits.max_message_bytes; })},
       {"limits.max_depth", number([](GatewayConfig& c) -> auto& { return c.limits.max_depth; })},
       {"limits.max_elements", number([](GatewayConfig& c) -> auto& { return c.limits.max_elements; })},
@@ -257,6 +258,10 @@ Result<GatewayConfig> loadConfig(const std::string& path, const std::map<std::st
   if (3600L * config.storage_temp_max_age_hours <= config.limits.recv_timeout_seconds + 60L) {
     return Status::InvalidArgument("storage.temp_max_age_hours must exceed limits.recv_timeout_seconds + 60 seconds "
                                    "(a live upload's temp file may go that long untouched)");
+  }
+  if (config.tls.crl_reload_seconds > kMaxCrlReloadSeconds) {
+    return Status::InvalidArgument("tls.crl_reload_seconds must be 0 (only on SIGHUP) to " +
+                                   std::to_string(kMaxCrlReloadSeconds));
   }
   if (config.server.public_base_url.empty()) {
     config.server.public_base_url = "https://" + config.server.host + ":" + std::to_string(config.server.port);

@@ -27,7 +27,10 @@ struct TlsConfig {
   std::string key;                  // server private key (PEM)
   std::string client_ca;            // trust anchors for client certificates (PEM bundle)
   std::string crl;                  // optional CRL file (PEM); checked for the whole chain when set
+  int crl_reload_seconds = 60;      // how often gatewayd looks for a changed tls.crl (0 = only on SIGHUP)
 };
+
+inline constexpr int kMaxCrlReloadSeconds = 86400;  // a day: CRLs are commonly reissued daily
 
 // Explicit limits on untrusted input. Each is enforced before or while parsing.
 struct LimitsConfig {

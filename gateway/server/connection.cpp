@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "server/request_handler.h"
+#include "server/trust_store.h"
 #include "stdsoap2.h"
 
 namespace gateway::server {
@@ -111,6 +112,8 @@ bool ConnectionServer::handshake(ClientConnection& connection) {
   // soap_ssl_accept bounds the handshake by the larger of the two I/O timeouts.
   const int recv_timeout = soap_->recv_timeout;
   const int send_timeout = soap_->send_timeout;
+  // Read before the handshake: the store its ClientHello picks is this generation or a newer one.
+  if (settings_.trust) connection.trust_generation = settings_.trust->generation();
   soap_->recv_timeout = soap_->send_timeout = static_cast<int>(settings_.handshake_timeout.count());
   const int result = soap_ssl_accept(soap_);
   soap_->recv_timeout = recv_timeout;
@@ -126,15 +129,35 @@ bool ConnectionServer::handshake(ClientConnection& connection) {
   X509* certificate = SSL_get1_peer_certificate(soap_->ssl);
   connection.identity = auth::identityFromCertificate(certificate);
   X509_free(certificate);
+  const bool resumed = SSL_session_reused(soap_->ssl) == 1;
+  if (!stillTrusted(connection, resumed)) return false;  // serve() closes it
   connection.ssl = soap_->ssl;
   log::debug("tls.handshake", {{"conn", std::to_string(connection.id)},
                                {"peer", connection.peer},
                                {"version", SSL_get_version(soap_->ssl)},
                                {"cipher", SSL_get_cipher_name(soap_->ssl)},
-                               {"resumed", SSL_session_reused(soap_->ssl) ? "true" : "false"},
+                               {"resumed", resumed ? "true" : "false"},
                                {"org", connection.identity.org_number.value_or("")},
                                {"subject", connection.identity.subject}});
   return true;
+}
+
+bool ConnectionServer::stillTrusted(ClientConnection& connection, bool resumed) {
+  const TrustStore* trust = settings_.trust;
+  if (!trust || !soap_->ssl) return true;
+  const std::uint64_t generation = trust->generation();  // before verifying: a newer store is checked next time
+  if (!resumed && generation == connection.trust_generation) return true;
+  Status verified = trust->verifyPeer(soap_->ssl);
+  if (verified.ok()) {
+    connection.trust_generation = generation;
+    return true;
+  }
+  log::info("tls.certificate_refused", {{"conn", std::to_string(connection.id)},
+                                        {"peer", connection.peer},
+                                        {"when", resumed ? "resumed session" : "store changed since verified"},
+                                        {"reason", verified.message()},
+                                        {"org", connection.identity.org_number.value_or("")}});
+  return false;
 }
 
 AfterServe ConnectionServer::serve(ClientConnection& connection) {
@@ -152,6 +175,10 @@ AfterServe ConnectionServer::serve(ClientConnection& connection) {
     }
   }
   for (;;) {
+    if (!stillTrusted(connection, false)) {
+      detach(connection);
+      return AfterServe::kClose;
+    }
     const bool stopping = signals_.stopping && signals_.stopping->load();
     const bool last = stopping || connection.requests + 1 >= settings_.keep_alive_max_requests;
     ++connection.requests;

@@ -22,6 +22,7 @@ typedef struct ssl_st SSL;
 namespace gateway::server {
 
 class RequestHandler;
+class TrustStore;
 
 struct ClientConnection {
   ClientConnection(int fd, std::string peer, std::atomic<int>* open_counter);
@@ -38,6 +39,7 @@ struct ClientConnection {
   std::string peer;    // "address:port", for logs
   std::uint64_t id;    // process-unique, for logs
   auth::CertificateIdentity identity;  // valid once ssl is set
+  std::uint64_t trust_generation = 0;  // the TrustStore generation the certificate was last verified against
   int requests = 0;                    // served so far
   std::chrono::steady_clock::time_point idle_since{};
 
@@ -56,6 +58,11 @@ struct ConnectionSettings {
   int keep_alive_max_requests = 10000;
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds handshake_timeout{10};
+  // The store client certificates are verified against (tls.crl set), or null. With it, a resumed
+  // session's certificate is verified again right after the handshake (OpenSSL skips that), and a
+  // connection's certificate again before its next request once the store has changed since; a
+  // certificate that fails (revoked meanwhile) closes the connection. Must outlive the server.
+  const TrustStore* trust = nullptr;
 };
 
 // What tells a worker to stop waiting on an idle keep-alive connection. Both are readable file
@@ -83,6 +90,9 @@ class ConnectionServer {
 
  private:
   bool handshake(ClientConnection& connection);
+  // False (logged as tls.certificate_refused) when the connection's certificate was verified
+  // against an older store, or `resumed`, and the current store refuses it.
+  bool stillTrusted(ClientConnection& connection, bool resumed);
   void attach(ClientConnection& connection);
   void detach(ClientConnection& connection);
   enum class Wait { kReady, kIdle, kClose };

@@ -17,6 +17,7 @@
 
 #include "common/log.h"
 #include "server/connection.h"
+#include "server/crl_reload_job.h"
 #include "server/idle_connections.h"
 #include "server/listener.h"
 #include "server/request_handler.h"
@@ -90,6 +91,9 @@ Status checkConfig(const config::GatewayConfig& c) {
     return Status::InvalidArgument("limits.max_archive_search_results must be at least 1");
   }
   if (l.keep_alive_max_requests < 1) return Status::InvalidArgument("limits.keep_alive_max_requests must be >= 1");
+  if (c.tls.crl_reload_seconds < 0 || c.tls.crl_reload_seconds > config::kMaxCrlReloadSeconds) {
+    return Status::InvalidArgument("tls.crl_reload_seconds must be 0.." + std::to_string(config::kMaxCrlReloadSeconds));
+  }
   return Status::Ok();
 }
 
@@ -127,6 +131,8 @@ struct Server::Impl {
   std::vector<std::unique_ptr<services::Endpoint>> endpoints;
   std::vector<services::Endpoint*> endpoint_views;
   SoapPtr master;
+  ServerTrust trust;  // after master: the SSL context's ClientHello callback points into trust.store
+  std::unique_ptr<CrlReloadJob> crl_reload;
   int port = 0;
   std::string base_url;
   std::unique_ptr<Router> router;
@@ -163,7 +169,8 @@ struct Server::Impl {
     auto handler = std::make_unique<RequestHandler>(context.get(), *router, std::move(bound), wsdl, health, &stopping,
                                                     std::chrono::seconds(config.limits.request_timeout_seconds));
     ConnectionSettings settings{config.limits.keep_alive_max_requests,
-                                std::chrono::seconds(config.limits.idle_timeout_seconds), tuning.handshake_timeout};
+                                std::chrono::seconds(config.limits.idle_timeout_seconds), tuning.handshake_timeout,
+                                trust.store.get()};
     WaitSignals signals{stop_fd, queue->pressureFd(), &stopping};
     return std::unique_ptr<Worker>(
         std::make_unique<GatewayWorker>(std::move(context), std::move(handler), settings, signals));
@@ -180,6 +187,7 @@ struct Server::Impl {
     if (listener) listener->stop();   // no new connections; the listening socket is closed
     if (idle) idle->stop();           // ends idle keep-alive connections now
     if (pool) pool->join();           // busy workers finish their request first
+    if (crl_reload) crl_reload->stop();
   }
 };
 
@@ -224,7 +232,9 @@ Result<std::unique_ptr<Server>> Server::create(const config::GatewayConfig& conf
   master->fclose = closeSoapTransport;  // never wait for the peer's close_notify
   RequestHandler::installHooks(master);
 
-  if (Status s = configureServerTls(master, config.tls); !s.ok()) return s;
+  auto trust = configureServerTls(master, config.tls);
+  if (!trust.ok()) return trust.status();
+  impl->trust = std::move(trust).value();
 
   const std::string& host = config.server.host;
   if (!soap_valid_socket(soap_bind(master, host.empty() ? nullptr : host.c_str(), config.server.port,
@@ -270,6 +280,10 @@ Status Server::start() {
   Status status = s.idle->start();
   if (status.ok()) status = s.pool->start(workers, [&s](int i) { return s.makeWorker(i); });
   if (status.ok()) status = s.listener->start();
+  if (status.ok() && s.trust.reloader) {
+    s.crl_reload = std::make_unique<CrlReloadJob>(*s.trust.reloader, std::chrono::seconds(s.config.tls.crl_reload_seconds));
+    s.crl_reload->start();
+  }
   if (status.ok() && !s.config.server.ready_file.empty()) status = writeReadyFile(s.config.server.ready_file, s.port);
   if (!status.ok()) {
     s.stopThreads();
@@ -287,6 +301,14 @@ Status Server::start() {
 int Server::port() const { return impl_->port; }
 
 const std::string& Server::publicBaseUrl() const { return impl_->base_url; }
+
+void Server::reloadCrl() {
+  if (!impl_->trust.reloader) {
+    log::info("tls.crl.reload_skipped", {{"reason", "tls.crl is not set"}});
+    return;
+  }
+  impl_->trust.reloader->reload(ReloadTrigger::kSignal);
+}
 
 void Server::stop() {
   if (!impl_) return;

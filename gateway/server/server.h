@@ -7,6 +7,12 @@
 // WSDL files) and reports it; start() launches the threads and then writes listen.ready_file;
 // stop() (or the destructor) stops accepting, lets every worker finish the request it is serving,
 // closes idle keep-alive connections at once and joins every thread.
+//
+// Certificate revocation (tls.crl) takes effect while serving: start() starts a thread that reloads
+// the CRL file when it changes (every tls.crl_reload_seconds; server/crl_reloader.h), reloadCrl()
+// does it at once (gatewayd calls it on SIGHUP), and a connection whose certificate was verified
+// against older CRLs (a resumed TLS session, a kept-alive connection) is checked again before its
+// next request and closed when the certificate is now refused.
 
 #include <atomic>
 #include <chrono>
@@ -45,6 +51,9 @@ class Server {
   const std::string& publicBaseUrl() const;
   // Blocks until everything has stopped. Idempotent; safe from any thread but the workers'.
   void stop();
+  // Reads tls.crl again now and, when it is good and current, makes new handshakes use it; otherwise
+  // keeps the CRLs in use. Logs the outcome either way (also that no tls.crl is set). Any thread.
+  void reloadCrl();
 
  private:
   struct Impl;

@@ -6,11 +6,12 @@
 namespace gateway::server {
 namespace {
 
-sigset_t shutdownSignals() {
+sigset_t serverSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 
@@ -23,13 +24,13 @@ void ignoreSigpipe() {
   sigaction(SIGPIPE, &action, nullptr);
 }
 
-void blockShutdownSignals() {
-  sigset_t set = shutdownSignals();
+void blockServerSignals() {
+  sigset_t set = serverSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int waitForShutdownSignal() {
-  sigset_t set = shutdownSignals();
+int waitForServerSignal() {
+  sigset_t set = serverSignals();
   for (;;) {
     int signal = 0;
     if (sigwait(&set, &signal) == 0) return signal;

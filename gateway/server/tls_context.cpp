@@ -5,6 +5,7 @@
 
 #include <mutex>
 
+#include "common/log.h"
 #include "stdsoap2.h"
 
 namespace gateway::server {
@@ -32,9 +33,35 @@ std::string opensslErrors() {
 
 Status fail(const std::string& what) { return Status::InvalidArgument("TLS: " + what + ": " + opensslErrors()); }
 
+// The first CRLs, read the way a reload reads them (server/crl_reloader.h), into a TrustStore that
+// `ctx` verifies new handshakes against from now on.
+Result<ServerTrust> loadCrls(SSL_CTX* ctx, const config::TlsConfig& tls) {
+  std::unique_ptr<CrlSource> source = crlFile(tls.crl);
+  const FileStamp stamp = source->stamp();  // before reading: a change after it is noticed later
+  auto text = source->read();
+  if (!text.ok()) return Status::InvalidArgument("TLS: cannot read CRL file " + tls.crl + ": " + text.status().message());
+  auto crls = CrlSet::parse(text.value());
+  if (!crls.ok()) return Status::InvalidArgument("TLS: cannot read CRL file " + tls.crl + ": " + crls.status().message());
+  if (Status current = crls.value().checkCurrent(std::chrono::system_clock::now()); !current.ok()) {
+    log::warn("tls.crl.out_of_date", {{"file", tls.crl}, {"reason", current.message()}});
+  }
+  auto store = TrustStore::create(tls.client_ca, crls.value(), SSL_CTX_get_cert_store(ctx));
+  if (!store.ok()) return store.status();
+  ServerTrust trust;
+  trust.store = std::move(store).value();
+  trust.store->attach(ctx);
+  TrustStore* target = trust.store.get();
+  trust.reloader = std::make_unique<CrlReloader>(std::move(source), stamp,
+                                                 [target](const CrlSet& next) { return target->install(next); });
+  log::info("tls.crl.loaded", {{"file", tls.crl},
+                               {"crls", std::to_string(crls.value().size())},
+                               {"next_update", crls.value().nextUpdates()}});
+  return Result<ServerTrust>(std::move(trust));
+}
+
 }  // namespace
 
-Status configureServerTls(struct soap* master, const config::TlsConfig& tls) {
+Result<ServerTrust> configureServerTls(struct soap* master, const config::TlsConfig& tls) {
   if (tls.certificate.empty() || tls.key.empty() || tls.client_ca.empty()) {
     return Status::InvalidArgument("TLS: tls.certificate, tls.key and tls.client_ca are required");
   }
@@ -60,11 +87,11 @@ Status configureServerTls(struct soap* master, const config::TlsConfig& tls) {
     return fail("cannot use private key " + tls.key + " (unreadable, or not the key of the certificate)");
   }
   if (SSL_CTX_check_private_key(ctx) != 1) return fail("private key does not match certificate " + tls.certificate);
-  if (!tls.crl.empty() && soap_ssl_crl(master, tls.crl.c_str()) != SOAP_OK) {
-    return fail("cannot read CRL file " + tls.crl);
-  }
+  ServerTrust trust;
   if (!tls.crl.empty()) {
-    X509_STORE_set_flags(SSL_CTX_get_cert_store(ctx), X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+    auto loaded = loadCrls(ctx, tls);
+    if (!loaded.ok()) return loaded.status();
+    trust = std::move(loaded).value();
   }
   if (SSL_CTX_set_cipher_list(ctx, kCipherList) != 1) return fail("cipher list");
   if (SSL_CTX_set1_groups_list(ctx, kGroups) != 1) return fail("key exchange groups");
@@ -75,7 +102,7 @@ Status configureServerTls(struct soap* master, const config::TlsConfig& tls) {
   SSL_CTX_sess_set_cache_size(ctx, kSessionCacheSize);
   SSL_CTX_set_timeout(ctx, static_cast<long>(kSessionLifetime.count()));
   SSL_CTX_set_num_tickets(ctx, 1);  // one ticket per full handshake is enough for a reconnecting client
-  return Status::Ok();
+  return Result<ServerTrust>(std::move(trust));
 }
 
 }  // namespace gateway::server

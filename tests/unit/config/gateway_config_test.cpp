@@ -191,6 +191,21 @@ BOOST_AUTO_TEST_CASE(DirectIoIsOnByDefaultAndTakesOnlyZeroOrOne) {
   requireInvalid(loadConfig("", Env{{"GATEWAY_STORAGE_DIRECT_IO", "2"}}), "storage.direct_io");
 }
 
+BOOST_AUTO_TEST_CASE(ReadsTheCrlReloadIntervalAndRefusesOneOverADay) {
+  auto defaults = loadConfig("", Env{});
+  BOOST_REQUIRE(defaults.ok());
+  BOOST_TEST(defaults.value().tls.crl_reload_seconds == 60);
+  ConfigFile file("tls.crl_reload_seconds = 5\n");
+  auto c = loadConfig(file.path, Env{});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST(c.value().tls.crl_reload_seconds == 5);
+  auto signal_only = loadConfig(file.path, Env{{"GATEWAY_TLS_CRL_RELOAD_SECONDS", "0"}});  // environment wins
+  BOOST_REQUIRE(signal_only.ok());
+  BOOST_TEST(signal_only.value().tls.crl_reload_seconds == 0);
+  requireInvalid(loadConfig("", Env{{"GATEWAY_TLS_CRL_RELOAD_SECONDS", "86401"}}), "tls.crl_reload_seconds");
+  requireInvalid(loadConfig("", Env{{"GATEWAY_TLS_CRL_RELOAD_SECONDS", "-1"}}), "GATEWAY_TLS_CRL_RELOAD_SECONDS");
+}
+
 BOOST_AUTO_TEST_CASE(ExplicitPublicBaseUrlIsKept) {
   auto c = loadConfig("", Env{{"GATEWAY_PUBLIC_BASE_URL", "https://gw.example"}});
   BOOST_REQUIRE(c.ok());

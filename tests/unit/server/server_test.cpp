@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <mutex>
@@ -309,6 +310,112 @@ BOOST_FIXTURE_TEST_CASE(ResumesTlsSessions, ServerFixture) {
       SSL_SESSION_free(session);
     }
   }
+}
+
+// The CRL file of the reload tests: a copy of their own, so revoking agency reaches no other case.
+std::string reloadCrlPath() { return pki().dir() + "/reload-crl.pem"; }
+
+void replaceReloadCrl(const std::string& text) {
+  const std::string temp = reloadCrlPath() + ".tmp";
+  std::ofstream(temp, std::ios::trunc) << text;
+  std::filesystem::rename(temp, reloadCrlPath());  // atomic, as an operator's tooling should do it
+}
+
+struct CrlReloadFixture : ServerFixture {
+  explicit CrlReloadFixture(int reload_seconds = 0)
+      : ServerFixture(2, [reload_seconds](config::GatewayConfig& c) {
+          replaceReloadCrl(pki().crlPem({6}));
+          c.tls.crl = reloadCrlPath();
+          c.tls.crl_reload_seconds = reload_seconds;
+        }) {}
+
+  // A session of `identity` from a full handshake and one request, for resumption attempts.
+  SSL_SESSION* sessionOf(const std::string& identity, int max_version, bool no_tickets) {
+    auto options = as(identity);
+    options.max_version = max_version;
+    options.no_tickets = no_tickets;
+    auto first = TlsClient::connect(server->port(), options);
+    BOOST_REQUIRE(first);
+    BOOST_REQUIRE(roundTrip(*first, test_client::get("/health")));  // TLS 1.3 tickets come with the first read
+    return SSL_get1_session(first->ssl());
+  }
+
+  // The resumption really happens (reused) and the request is answered (true), or not.
+  bool resumedAndAnswered(SSL_SESSION* session, int max_version, bool no_tickets, bool* reused = nullptr) {
+    auto options = as("agency");
+    options.max_version = max_version;
+    options.no_tickets = no_tickets;
+    options.session = session;
+    auto client = TlsClient::connect(server->port(), options);
+    if (!client) return false;
+    if (reused) *reused = SSL_session_reused(client->ssl()) == 1;
+    auto response = roundTrip(*client, test_client::get("/health"));
+    return response && response->status == 200;
+  }
+};
+
+struct PeriodicCrlReloadFixture : CrlReloadFixture {
+  PeriodicCrlReloadFixture() : CrlReloadFixture(1) {}
+};
+
+constexpr std::pair<int, bool> kResumptionKinds[] = {
+    {0, false}, {TLS1_2_VERSION, false}, {TLS1_2_VERSION, true}};  // TLS 1.3 tickets, 1.2 tickets, 1.2 session IDs
+
+BOOST_FIXTURE_TEST_CASE(ARevocationReloadedOnRequestRefusesNewResumedAndKeptAliveConnections, CrlReloadFixture) {
+  std::vector<SSL_SESSION*> sessions;
+  for (auto [version, no_tickets] : kResumptionKinds) {
+    sessions.push_back(sessionOf("agency", version, no_tickets));
+    bool reused = false;
+    BOOST_TEST(resumedAndAnswered(sessions.back(), version, no_tickets, &reused));
+    BOOST_TEST(reused);  // so the attempts below do try to resume
+  }
+  auto kept = connect("agency");
+  BOOST_REQUIRE(roundTrip(*kept, test_client::get("/health")));
+
+  replaceReloadCrl(pki().crlPem({3, 6}));  // agency is serial 3
+  BOOST_TEST(!refused("agency"));          // reload-on-request only (crl_reload_seconds = 0)
+  server->reloadCrl();
+
+  BOOST_TEST(refused("agency"));
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    auto [version, no_tickets] = kResumptionKinds[i];
+    BOOST_TEST_CONTEXT("max version " << version << ", no tickets " << no_tickets) {
+      BOOST_TEST(!resumedAndAnswered(sessions[i], version, no_tickets));
+    }
+    SSL_SESSION_free(sessions[i]);
+  }
+  BOOST_TEST(!roundTrip(*kept, test_client::get("/health")).has_value());  // closed before its next request
+  BOOST_TEST(!refused("agency2"));
+  BOOST_TEST(refused("revoked"));
+}
+
+BOOST_FIXTURE_TEST_CASE(ABadOrExpiredCrlFileKeepsTheCrlsInUse, CrlReloadFixture) {
+  for (const std::string& bad : {std::string("-----BEGIN X509 CRL-----\nAAAA"), pki().crlPem({3, 6}, -7200, -60)}) {
+    replaceReloadCrl(bad);
+    server->reloadCrl();
+    BOOST_TEST(!refused("agency"));
+    BOOST_TEST(refused("revoked"));
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(AChangedCrlFileIsReloadedPeriodically, PeriodicCrlReloadFixture) {
+  BOOST_REQUIRE(!refused("agency"));
+  replaceReloadCrl(pki().crlPem({3, 6}));
+  bool refused_in_time = false;
+  for (int i = 0; i < 50 && !refused_in_time; ++i) {
+    std::this_thread::sleep_for(100ms);
+    refused_in_time = refused("agency");
+  }
+  BOOST_TEST(refused_in_time);
+  BOOST_TEST(!refused("agency2"));
+}
+
+BOOST_AUTO_TEST_CASE(RefusesACrlReloadIntervalOverADay) {
+  config::GatewayConfig c;
+  c.tls.crl_reload_seconds = 86401;
+  auto created = server::Server::create(c, {}, {});
+  BOOST_REQUIRE(!created.ok());
+  BOOST_TEST(created.status().message().find("tls.crl_reload_seconds") != std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(RefusesACertificateWithoutOrgNumberWithErrorId5, ServerFixture) {
