@@ -35,6 +35,8 @@ class GatewayUnderTest {
   pid_t pid() const { return pid_; }
   bool running() const;  // the process has not exited
   std::string storageRoot() const { return work_dir_ + "/files"; }  // the gateway's storage.root
+  std::string logFile() const { return work_dir_ + "/gatewayd.log"; }  // gatewayd's stderr (JSON lines)
+  const std::string& pkiDir() const { return pki_dir_; }  // GATEWAY_TEST_PKI_DIR when it was made
 
   // Runs gatewayctl against this instance's database; returns its exit code.
   int gatewayctl(const std::string& arguments) const;
