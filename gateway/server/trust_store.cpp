@@ -6,6 +6,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <cstring>
+
 namespace gateway::server {
 namespace {
 
@@ -75,6 +77,10 @@ Status TrustStore::install(const CrlSet& crls) {
     generation_.fetch_add(1, std::memory_order_acq_rel);
   }
   X509_STORE_free(previous);  // handshakes still using it hold their own reference
+  {
+    std::lock_guard lock(verified_mutex_);
+    verified_.clear();
+  }
   return Status::Ok();
 }
 
@@ -120,8 +126,35 @@ Status TrustStore::verifyClientCertificate(X509* leaf, STACK_OF(X509)* chain) co
   return Status::PermissionDenied(X509_verify_cert_error_string(error));
 }
 
+std::size_t TrustStore::FingerprintHash::operator()(const std::string& fingerprint) const {
+  std::size_t h = 0;
+  std::memcpy(&h, fingerprint.data(), std::min(sizeof h, fingerprint.size()));  // already uniformly spread
+  return h;
+}
+
 Status TrustStore::verifyPeer(SSL* ssl) const {
-  return verifyClientCertificate(SSL_get0_peer_certificate(ssl), SSL_get_peer_cert_chain(ssl));
+  X509* leaf = SSL_get0_peer_certificate(ssl);
+  if (!leaf) return Status::PermissionDenied("no client certificate");
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  std::string fingerprint;
+  if (X509_digest(leaf, EVP_sha1(), digest, &length) == 1) fingerprint.assign(reinterpret_cast<char*>(digest), length);
+  const std::uint64_t generation = this->generation();  // before verifying: never newer than the store used
+  const auto now = std::chrono::steady_clock::now();
+  if (!fingerprint.empty()) {
+    std::lock_guard lock(verified_mutex_);
+    auto it = verified_.find(fingerprint);
+    if (it != verified_.end() && it->second.generation == generation && now - it->second.at < kVerifiedFor) {
+      return Status::Ok();
+    }
+  }
+  Status status = verifyClientCertificate(leaf, SSL_get_peer_cert_chain(ssl));
+  if (status.ok() && !fingerprint.empty()) {
+    std::lock_guard lock(verified_mutex_);
+    if (verified_.size() >= kMaxRemembered) verified_.clear();
+    verified_[fingerprint] = Verified{generation, now};
+  }
+  return status;
 }
 
 }  // namespace gateway::server

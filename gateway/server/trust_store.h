@@ -12,11 +12,14 @@
 //
 // Thread safety: every method may be called from any thread at any time.
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -59,8 +62,14 @@ class TrustStore {
   // ("certificate revoked", ...) when it fails.
   Status verifyClientCertificate(X509* leaf, struct stack_st_X509* chain) const;
   // The same for the peer of an established connection (a resumed session carries the certificate
-  // of its original handshake). kPermissionDenied when there is no peer certificate.
+  // of its original handshake). kPermissionDenied when there is no peer certificate. A certificate
+  // that passed against the current generation is remembered for kVerifiedFor (by its SHA-1
+  // fingerprint, which OpenSSL keeps with the certificate), so a client resuming often costs one
+  // lookup, not a chain verification, per handshake; install() forgets them all.
   Status verifyPeer(SSL* ssl) const;
+
+  static constexpr std::chrono::seconds kVerifiedFor{60};
+  static constexpr std::size_t kMaxRemembered = 10000;  // then the memory starts over
 
  private:
   TrustStore() = default;
@@ -70,7 +79,17 @@ class TrustStore {
   X509_STORE* acquire() const;
   static int onClientHello(SSL* ssl, int* alert, void* arg);
 
+  struct Verified {
+    std::uint64_t generation;
+    std::chrono::steady_clock::time_point at;
+  };
+  struct FingerprintHash {
+    std::size_t operator()(const std::string& fingerprint) const;
+  };
+
   std::vector<X509*> certificates_;  // owned; read-only after create()
+  mutable std::mutex verified_mutex_;
+  mutable std::unordered_map<std::string, Verified, FingerprintHash> verified_;  // guarded by verified_mutex_
   mutable std::mutex mutex_;
   X509_STORE* current_ = nullptr;  // guarded by mutex_; owns one reference
   std::atomic<std::uint64_t> generation_{0};

@@ -371,6 +371,7 @@ BOOST_FIXTURE_TEST_CASE(ARevocationReloadedOnRequestRefusesNewResumedAndKeptAliv
   }
   auto kept = connect("agency");
   BOOST_REQUIRE(roundTrip(*kept, test_client::get("/health")));
+  SSL_SESSION* other = sessionOf("agency2", 0, false);
 
   replaceReloadCrl(pki().crlPem({3, 6}));  // agency is serial 3
   BOOST_TEST(!refused("agency"));          // reload-on-request only (crl_reload_seconds = 0)
@@ -386,6 +387,16 @@ BOOST_FIXTURE_TEST_CASE(ARevocationReloadedOnRequestRefusesNewResumedAndKeptAliv
   }
   BOOST_TEST(!roundTrip(*kept, test_client::get("/health")).has_value());  // closed before its next request
   BOOST_TEST(!refused("agency2"));
+  {  // a certificate that is still good resumes as before (verified again against the new CRLs)
+    auto options = as("agency2");
+    options.session = other;
+    auto client = TlsClient::connect(server->port(), options);
+    BOOST_REQUIRE(client);
+    BOOST_TEST(SSL_session_reused(client->ssl()) == 1);
+    auto response = roundTrip(*client, test_client::get("/health"));
+    BOOST_TEST((response && response->status == 200));
+    SSL_SESSION_free(other);
+  }
   BOOST_TEST(refused("revoked"));
 }
 
