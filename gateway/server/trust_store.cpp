@@ -108,7 +108,8 @@ int TrustStore::onClientHello(SSL* ssl, int* alert, void* arg) {
   return SSL_CLIENT_HELLO_SUCCESS;
 }
 
-Status TrustStore::verifyClientCertificate(X509* leaf, STACK_OF(X509)* chain) const {
+Status TrustStore::verifyClientCertificate(X509* leaf, STACK_OF(X509)* chain,
+                                           const X509_VERIFY_PARAM* overrides) const {
   if (!leaf) return Status::PermissionDenied("no client certificate");
   X509_STORE* store = acquire();
   X509_STORE_CTX* ctx = X509_STORE_CTX_new();
@@ -116,6 +117,7 @@ Status TrustStore::verifyClientCertificate(X509* leaf, STACK_OF(X509)* chain) co
   int error = X509_V_ERR_UNSPECIFIED;
   if (ctx && X509_STORE_CTX_init(ctx, store, leaf, chain) == 1) {
     X509_STORE_CTX_set_default(ctx, "ssl_client");  // what OpenSSL's server side uses for a client's chain
+    if (overrides) X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(ctx), overrides);
     result = X509_verify_cert(ctx);
     error = X509_STORE_CTX_get_error(ctx);
   }
@@ -148,7 +150,7 @@ Status TrustStore::verifyPeer(SSL* ssl) const {
       return Status::Ok();
     }
   }
-  Status status = verifyClientCertificate(leaf, SSL_get_peer_cert_chain(ssl));
+  Status status = verifyClientCertificate(leaf, SSL_get_peer_cert_chain(ssl), SSL_get0_param(ssl));
   if (status.ok() && !fingerprint.empty()) {
     std::lock_guard lock(verified_mutex_);
     if (verified_.size() >= kMaxRemembered) verified_.clear();

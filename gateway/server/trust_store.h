@@ -27,6 +27,7 @@
 
 typedef struct x509_st X509;
 typedef struct x509_store_st X509_STORE;
+typedef struct X509_VERIFY_PARAM_st X509_VERIFY_PARAM;
 typedef struct ssl_st SSL;
 typedef struct ssl_ctx_st SSL_CTX;
 struct stack_st_X509;
@@ -58,9 +59,11 @@ class TrustStore {
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   // Verifies `leaf` (with the untrusted intermediates `chain`, may be null) as a TLS client
-  // certificate against the current store, CRLs included. kPermissionDenied with OpenSSL's reason
-  // ("certificate revoked", ...) when it fails.
-  Status verifyClientCertificate(X509* leaf, struct stack_st_X509* chain) const;
+  // certificate against the current store, CRLs included, as OpenSSL's server side does: purpose
+  // "ssl_client", then `overrides` (the SSL's own parameters, may be null) on top. kPermissionDenied
+  // with OpenSSL's reason ("certificate revoked", ...) when it fails.
+  Status verifyClientCertificate(X509* leaf, struct stack_st_X509* chain,
+                                 const X509_VERIFY_PARAM* overrides = nullptr) const;
   // The same for the peer of an established connection (a resumed session carries the certificate
   // of its original handshake). kPermissionDenied when there is no peer certificate. A certificate
   // that passed against the current generation is remembered for kVerifiedFor (by its SHA-1
